@@ -1,0 +1,34 @@
+"""File formats and platform exports callscope can read; one module per source, all the same shape.
+
+A reader takes (path, profile, batch_rows) and yields `Batch`es of rows tagged with their source
+line. Generic files keep their own column names (the profile maps them); platform readers
+(Asterisk, Amazon Connect, chat transcripts) assemble canonical rows from events themselves.
+"""
+
+from __future__ import annotations
+
+from callscope.ingest.formats.base import DEFAULT_BATCH_ROWS, Batch, Problem, Reader
+from callscope.ingest.formats.csvfile import read_csv, read_tsv
+from callscope.ingest.formats.excel import read_xlsx
+from callscope.ingest.formats.jsonfile import read_json
+from callscope.ingest.formats.parquet import read_parquet
+
+__all__ = ["READERS", "Batch", "Problem", "Reader", "DEFAULT_BATCH_ROWS", "register"]
+
+READERS: dict[str, Reader] = {
+    "csv": read_csv,
+    "tsv": read_tsv,
+    "xlsx": read_xlsx,
+    "parquet": read_parquet,
+    "jsonl": read_json,
+    "json": read_json,
+}
+
+# Formats whose column set may differ between records (missing keys are empty, not an error).
+LOOSE_COLUMNS = {"jsonl", "json"}
+
+
+def register(name: str, reader: Reader, *, loose_columns: bool = False) -> None:
+    READERS[name] = reader
+    if loose_columns:
+        LOOSE_COLUMNS.add(name)

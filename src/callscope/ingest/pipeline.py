@@ -1,0 +1,273 @@
+"""One import: read a file in batches, map, check, load — in one transaction — and account for it.
+
+Every source record ends up loaded, quarantined (with a reason) or skipped as an exact duplicate,
+and `rows_read = rows_loaded + rows_quarantined + rows_duplicate` is checked before committing.
+A failure anywhere (or a killed process) leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ibis
+import pyarrow as pa
+
+import callscope
+from callscope.i18n import resolve_lang
+from callscope.ingest.checks import any_failure, build_checks, quarantine_rows, skew_tolerated
+from callscope.ingest.formats import DEFAULT_BATCH_ROWS, LOOSE_COLUMNS, READERS, Batch, Problem
+from callscope.ingest.loader import load_rows
+from callscope.ingest.mapping import map_batch, resolve_columns
+from callscope.ingest.messages import render_message
+from callscope.ingest.parse import ParseContext
+from callscope.ingest.profile import Profile, ProfileError, canonical_profile, load_profile
+from callscope.schema import TABLES, table_spec
+from callscope.store import Store
+
+__all__ = ["ImportRun", "ingest_file", "AccountingError", "detect_table"]
+
+
+class AccountingError(RuntimeError):
+    """Rows would go missing: the import is rolled back."""
+
+
+@dataclass
+class ImportRun:
+    run_id: int
+    source_file: str
+    profile: str
+    format: str
+    file_sha256: str
+    file_bytes: int
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    rows_derived: int = 0
+    skew_tolerated: int = 0
+    tables: Counter = field(default_factory=Counter)  # rows added per table
+    problems: Counter = field(default_factory=Counter)  # quarantine entries per code
+    previous_run: int | None = None  # an earlier run of the same file content
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.rows_loaded + self.rows_quarantined + self.rows_duplicate
+
+    def record(self) -> dict:
+        details = {"tables": dict(self.tables), "problems": dict(self.problems), "previous_run": self.previous_run}
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "source_file": self.source_file,
+            "file_sha256": self.file_sha256,
+            "file_bytes": self.file_bytes,
+            "profile": self.profile,
+            "format": self.format,
+            "tables": ",".join(sorted(self.tables)),
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_quarantined": self.rows_quarantined,
+            "rows_duplicate": self.rows_duplicate,
+            "rows_derived": self.rows_derived,
+            "skew_tolerated": self.skew_tolerated,
+            "details": json.dumps(details, ensure_ascii=False, sort_keys=True),
+            "callscope_version": callscope.__version__,
+        }
+
+
+Progress = Callable[[int], None]
+
+
+def ingest_file(
+    store: Store,
+    path: str | Path,
+    profile: Profile | str | None = None,
+    *,
+    table: str | None = None,
+    lang: str | None = None,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    progress: Progress | None = None,
+) -> ImportRun:
+    """Import one file into the store; returns its accounting (also kept in `import_runs`)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    lang = resolve_lang(lang)
+    if isinstance(profile, str):
+        profile = load_profile(profile)
+    auto = profile is None
+    profile = profile or canonical_profile(table or "interactions")
+    fmt = profile.format_for(path)
+    if fmt not in READERS:
+        raise ProfileError(f"unknown format {fmt!r} (known: {', '.join(sorted(READERS))})")
+    digest, size = _fingerprint(path)
+    started = dt.datetime.now().replace(microsecond=0)
+    ctx = ParseContext(
+        store_tz=store.timezone,
+        source_tz=profile.timezone or store.timezone,
+        timestamp_formats=profile.timestamp_formats,
+        date_formats=profile.date_formats,
+        true_values=profile.true_values,
+        false_values=profile.false_values,
+    )
+    now = store.now()
+    with store.transaction():
+        run = ImportRun(_next_run_id(store), str(path), profile.name, fmt, digest, size, started)
+        run.previous_run = _previous_run(store, digest)
+        for batch in READERS[fmt](path, profile, batch_rows):
+            if auto and table is None:
+                profile = canonical_profile(detect_table(batch.data.column_names, path), profile.source)
+                auto = False
+            _process(store, batch, profile, fmt, ctx, now, run, lang)
+            if progress:
+                progress(run.rows_read)
+        run.finished_at = dt.datetime.now().replace(microsecond=0)
+        if not run.balanced:
+            raise AccountingError(
+                f"{path}: read {run.rows_read} but loaded {run.rows_loaded} + quarantined "
+                f"{run.rows_quarantined} + duplicate {run.rows_duplicate}; nothing was imported"
+            )
+        store.append("import_runs", pa.Table.from_pylist([run.record()], schema=_runs_schema(store)))
+    return run
+
+
+def _process(store: Store, batch: Batch, profile: Profile, fmt: str, ctx: ParseContext, now, run: ImportRun, lang: str) -> None:
+    name = batch.table or profile.table
+    spec = table_spec(name)
+    run.rows_read += batch.records
+    if batch.problems:
+        _quarantine_problems(store, batch.problems, name, run, lang)
+    if batch.data.num_rows == 0:
+        return
+    data = batch.data
+    active = profile if name == profile.table else canonical_profile(name, profile.source_name)
+    columns = resolve_columns(spec, active, data.column_names, run.source_file, loose=fmt in LOOSE_COLUMNS)
+    data = _add_missing(data, columns)
+    engine = store.ingest_engine()
+    mapped, plans = map_batch(ibis.memtable(data), spec, active, columns, ctx)
+    engine.create_table("_cs_mapped", mapped, temp=True, overwrite=True)
+    staged = engine.table("_cs_mapped")
+    tolerance = profile.clock_skew_tolerance_s
+    checks = build_checks(staged, spec, plans, now, tolerance)
+    failed = any_failure(checks)
+    tally = staged.aggregate(
+        bad=staged._nlines.sum(where=failed),
+        skew=(~failed & skew_tolerated(staged, spec, plans, tolerance)).sum(),
+    ).to_pyarrow().to_pylist()[0]
+    run.rows_quarantined += int(tally["bad"] or 0)
+    run.skew_tolerated += int(tally["skew"] or 0)
+    if tally["bad"] is not None:
+        problems = quarantine_rows(staged, checks, table=name, source_file=run.source_file, run_id=run.run_id, lang=lang)
+        counts = problems.group_by("code").aggregate(n=problems.count()).to_pyarrow().to_pylist()
+        run.problems.update({r["code"]: int(r["n"]) for r in counts})
+        store.append("quarantine", problems)
+    valid = staged.filter(~failed).select(*spec.names, "_line", "_nlines")
+    result = load_rows(store, valid, spec, run_id=run.run_id, source_file=run.source_file, lang=lang)
+    run.rows_loaded += result.loaded
+    run.rows_duplicate += result.duplicate
+    run.rows_quarantined += result.conflict
+    run.rows_derived += result.derived
+    if result.conflict:
+        run.problems["CONFLICT"] += result.conflict
+    run.tables[name] += result.rows
+    engine.drop_table("_cs_mapped", force=True)
+
+
+def _quarantine_problems(store: Store, problems: list[Problem], table: str, run: ImportRun, lang: str) -> None:
+    rows = pa.table(
+        {
+            "_line": pa.array([p.line for p in problems], pa.int64()),
+            "code": [p.code for p in problems],
+            "column": [p.column for p in problems],
+            "value": [p.value for p in problems],
+            "expected": [p.expected for p in problems],
+        }
+    )
+    t = ibis.memtable(rows)
+    parts = []
+    for code in sorted({p.code for p in problems}):
+        sub = t.filter(t.code == code)
+        values = {"line": sub._line, "column": sub.column, "field": sub.column, "value": sub.value, "expected": sub.expected, "table": table}
+        parts.append(
+            sub.select(
+                run_id=ibis.literal(run.run_id, type="int64"),
+                source_file=ibis.literal(run.source_file),
+                line=sub._line,
+                table_name=ibis.literal(table),
+                column=sub.column,
+                field=sub.column,
+                raw_value=sub.value,
+                code=sub.code,
+                expected=sub.expected,
+                message=render_message(code, lang, values),
+            )
+        )
+    result = parts[0]
+    for part in parts[1:]:
+        result = result.union(part, distinct=False)
+    store.append("quarantine", store.ingest_engine().to_pyarrow(result))
+    run.rows_quarantined += sum(p.nlines for p in problems)
+    run.problems.update(Counter(p.code for p in problems))
+
+
+def _add_missing(data: pa.Table, columns) -> pa.Table:
+    """Loose formats (JSON) may lack a mapped key in a whole batch: treat it as empty."""
+    for cs in columns.values():
+        if cs.column is not None and cs.column not in data.column_names:
+            data = data.append_column(cs.column, pa.nulls(data.num_rows, pa.string()))
+    return data
+
+
+def detect_table(columns: list[str], path: Path | str) -> str:
+    """The canonical table a file with canonical headers is for: all required fields, most matches."""
+    present = {c.strip().lower() for c in columns} | {"source"}  # source defaults to the profile's
+    best, best_score = None, -1
+    for name, spec in TABLES.items():
+        if all(f in present for f in spec.required):
+            score = sum(f in present for f in spec.names)
+            if score > best_score:
+                best, best_score = name, score
+    if best is None:
+        spec = TABLES["interactions"]
+        missing = [f for f in spec.required if f not in present]
+        raise ProfileError(
+            f"{path}: its columns ({', '.join(columns[:8])}{' …' if len(columns) > 8 else ''}) are not canonical "
+            f"field names (interactions needs {', '.join(missing)}); write a mapping profile and pass --profile, "
+            f"or see `callscope ingest --profile` for shipped ones"
+        )
+    return best
+
+
+def _fingerprint(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(8 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _next_run_id(store: Store) -> int:
+    runs = store.table("import_runs")
+    current = runs.run_id.max().to_pyarrow().as_py()
+    return int(current or 0) + 1
+
+
+def _previous_run(store: Store, digest: str) -> int | None:
+    runs = store.table("import_runs")
+    found = runs.filter(runs.file_sha256 == digest).run_id.max().to_pyarrow().as_py()
+    return int(found) if found is not None else None
+
+
+def _runs_schema(store: Store) -> pa.Schema:
+    return store.table("import_runs").schema().to_pyarrow()

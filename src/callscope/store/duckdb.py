@@ -1,0 +1,48 @@
+"""The embedded default store: one DuckDB file."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from callscope.store.base import Store
+
+__all__ = ["DuckDBStore"]
+
+
+class DuckDBStore(Store):
+    kind = "duckdb"
+
+    def __init__(self, path: str):
+        super().__init__(path, ibis.duckdb.connect(path))
+
+    @property
+    def raw(self):
+        """The underlying duckdb connection."""
+        return self.con.con
+
+    def execute_sql(self, sql: str) -> None:
+        self.raw.execute(sql)
+
+    def stage(self, name: str, data: pa.Table | ir.Table) -> ir.Table:
+        self.con.create_table(name, data, temp=True, overwrite=True)
+        return self.con.table(name)
+
+    def add_column(self, table: str, column: str, dtype) -> None:
+        from ibis.backends.sql.datatypes import DuckDBType
+
+        self.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {DuckDBType.to_string(dtype)}')
+
+    def ingest_engine(self) -> ibis.BaseBackend:
+        # Parse and validate inside the store's own connection: staged rows never leave DuckDB.
+        return self.con
+
+    def _begin(self) -> None:
+        self.raw.begin()
+
+    def _commit(self) -> None:
+        self.raw.commit()
+
+    def _rollback(self) -> None:
+        self.raw.rollback()
