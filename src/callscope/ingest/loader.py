@@ -1,9 +1,11 @@
-"""Adding validated rows to a canonical table: new rows in, exact duplicates skipped, conflicts out.
+"""Adding validated rows to a canonical table: new rows in, exact duplicates out, conflicts quarantined.
 
-A row's identity is its table's key (e.g. `source` + `interaction_id`). Against the rows already
-stored and the rows earlier in the same file, a row with a known key is an exact duplicate when
-every column is equal, and a conflict otherwise; conflicts are quarantined, naming the columns that
-differ. All of it is Ibis on the store's own engine, inside the import's transaction.
+A row's identity is its table's key (e.g. `source` + `interaction_id`). During an import, valid
+rows are appended straight into the table (the fast path, as fast as a bare load); when the file
+is done, `TableLoad.finish` looks at this run's rows once: a row whose key was already stored, or
+appeared earlier in the same file, is an exact duplicate when every column is equal and a conflict
+otherwise. Both are removed from the table again (inside the same transaction) and conflicts are
+quarantined, naming the columns that differ. All of it is Ibis on the store's engine.
 """
 
 from __future__ import annotations
@@ -19,75 +21,94 @@ from callscope.ingest.messages import render_message
 from callscope.schema import TableSpec
 from callscope.store import Store
 
-__all__ = ["LoadResult", "load_rows"]
+__all__ = ["LoadResult", "TableLoad"]
 
 
 @dataclass
 class LoadResult:
-    loaded: int = 0  # source records behind the rows added
-    duplicate: int = 0  # source records behind exact duplicates skipped
+    loaded: int = 0  # source records behind the rows kept
+    duplicate: int = 0  # source records behind exact duplicates removed
     conflict: int = 0  # source records behind conflicting rows (quarantined)
-    rows: int = 0  # rows added (derived rows included)
-    derived: int = 0  # rows added that were derived from other records
+    rows: int = 0  # rows kept (derived rows included)
+    derived: int = 0  # rows kept that were derived from other records
 
 
-def load_rows(store: Store, valid: ir.Table, spec: TableSpec, *, run_id: int, source_file: str, lang: str) -> LoadResult:
-    """Insert the new rows of `valid` (canonical columns + _line + _nlines) into `spec.name`."""
-    key = list(spec.key)
-    keyed = valid.mutate(_rn=ibis.row_number().over(group_by=key, order_by="_line"))
-    staged = store.stage("_cs_keyed", keyed)
-    firsts = staged.filter(staged._rn == 0)
-    repeats = staged.filter(staged._rn > 0)
-    existing = store.table(spec.name)
-    result = LoadResult()
+class TableLoad:
+    """One import's rows for one table."""
 
-    matched = _match(firsts, existing, spec)
-    again = _match(repeats, firsts, spec)
-    conflicts = []
-    for pairs in (matched, again):
-        summary = pairs.group_by("_same").aggregate(n=pairs._nlines.sum(), rows=pairs.count()).to_pyarrow().to_pylist()
+    def __init__(self, store: Store, spec: TableSpec, run_id: int):
+        self.store, self.spec, self.run_id = store, spec, run_id
+        table = store.table(spec.name)
+        self.had_rows = table.limit(1).count().to_pyarrow().as_py() > 0
+
+    def append(self, valid: ir.Table) -> None:
+        """Append rows (canonical columns + _line + _nlines) tagged with this run."""
+        rows = valid.select(*self.spec.names, _run_id=ibis.literal(self.run_id, type="int64"), _line=valid._line, _nlines=valid._nlines)
+        self.store.append(self.spec.name, rows)
+
+    def finish(self, *, source_file: str, lang: str) -> LoadResult:
+        spec, store = self.spec, self.store
+        table = store.table(spec.name)
+        mine = table.filter(table._run_id == self.run_id)
+        result = LoadResult()
+        doomed: list[ir.Table] = []
+        conflicts: list[ir.Table] = []
+        seen_keys = None
+        if self.had_rows:
+            older = table.filter(table._run_id != self.run_id)
+            pairs = _match(mine, older, spec)
+            seen_keys = pairs
+            self._classify(pairs, result, doomed, conflicts)
+        rest = mine if seen_keys is None else mine.anti_join(seen_keys, _same_key(mine, seen_keys, spec))
+        firsts = rest.group_by(list(spec.key)).aggregate(_first=rest._line.min(), _n=rest.count()).filter(lambda t: t._n > 1)
+        if firsts.count().to_pyarrow().as_py():
+            firsts = firsts.select(*spec.key, _first=firsts._first)
+            keep = rest.semi_join(firsts, [*_same_key(rest, firsts, spec), rest._line == firsts._first])
+            repeats = rest.semi_join(firsts, _same_key(rest, firsts, spec)).anti_join(keep, "_line")
+            self._classify(_match(repeats, keep, spec), result, doomed, conflicts)
+        for lines in doomed:
+            self._delete(lines)
+        for rows in conflicts:
+            store.append("quarantine", _conflict_rows(rows, spec, run_id=self.run_id, source_file=source_file, lang=lang))
+        kept = mine.aggregate(n=mine._nlines.sum(), rows=mine.count(), derived=(mine._nlines == 0).sum()).to_pyarrow().to_pylist()[0]
+        result.loaded = int(kept["n"] or 0)
+        result.rows = int(kept["rows"] or 0)
+        result.derived = int(kept["derived"] or 0)
+        return result
+
+    def _classify(self, pairs: ir.Table, result: LoadResult, doomed: list, conflicts: list) -> None:
+        summary = pairs.group_by("_same").aggregate(n=pairs._nlines.sum()).to_pyarrow().to_pylist()
         for row in summary:
             if row["_same"]:
                 result.duplicate += int(row["n"] or 0)
             else:
                 result.conflict += int(row["n"] or 0)
-        conflicts.append(pairs.filter(~pairs._same))
+        if summary:
+            staged = self.store.stage(f"_cs_pairs{len(doomed)}", pairs)
+            doomed.append(staged.select("_line"))
+            conflicts.append(staged.filter(~staged._same))
 
-    new = firsts.anti_join(existing, _predicates(firsts, existing, spec))
-    columns = spec.names
-    insert = new.select(*columns, _run_id=ibis.literal(run_id, type="int64"), _line=new._line)
-    totals = new.aggregate(n=new._nlines.sum(), rows=new.count(), derived=(new._nlines == 0).sum()).to_pyarrow().to_pylist()[0]
-    result.loaded = int(totals["n"] or 0)
-    result.rows = int(totals["rows"] or 0)
-    result.derived = int(totals["derived"] or 0)
-    if result.rows:
-        store.con.insert(spec.name, insert)
-    for pairs in conflicts:
-        if result.conflict:
-            store.append("quarantine", _conflict_rows(pairs, spec, run_id=run_id, source_file=source_file, lang=lang))
-    store.drop_temp("_cs_keyed")
-    return result
+    def _delete(self, lines: ir.Table) -> None:
+        subquery = self.store.con.compile(lines)
+        self.store.execute_sql(f'DELETE FROM "{self.spec.name}" WHERE "_run_id" = {self.run_id} AND "_line" IN ({subquery})')
 
 
-def _predicates(left: ir.Table, right: ir.Table, spec: TableSpec):
-    preds = []
-    for k in spec.key:
-        preds.append(left[k] == right[k] if spec[k].required else left[k].identical_to(right[k]))
-    return preds
+def _same_key(left: ir.Table, right: ir.Table, spec: TableSpec) -> list:
+    """Join predicates on the table's key; optional key parts (e.g. a target's slice) match NULL to NULL."""
+    return [left[k] == right[k] if spec[k].required else left[k].identical_to(right[k]) for k in spec.key]
 
 
-def _match(rows: ir.Table, known: ir.Table, spec: TableSpec) -> ir.Table | None:
-    """Rows whose key is already in `known`, with `_same` (every column equal) and the columns that differ."""
+def _match(rows: ir.Table, known: ir.Table, spec: TableSpec) -> ir.Table:
+    """Rows whose key is in `known`: `_same` (every column equal), `_differ` (the columns that are not)."""
     old = known.select(**{f"__old_{c}": known[c] for c in spec.names})
-    preds = [
-        rows[k] == old[f"__old_{k}"] if spec[k].required else rows[k].identical_to(old[f"__old_{k}"]) for k in spec.key
-    ]
+    preds = [rows[k] == old[f"__old_{k}"] if spec[k].required else rows[k].identical_to(old[f"__old_{k}"]) for k in spec.key]
     joined = rows.inner_join(old, preds)
     others = [c for c in spec.names if c not in spec.key]
     equal = {c: joined[c].identical_to(joined[f"__old_{c}"]) for c in others}
     same = functools.reduce(operator.and_, equal.values()) if equal else ibis.literal(True)
     differ = ibis.literal(", ").join([ibis.cases((~eq, ibis.literal(c)), else_=ibis.null("string")) for c, eq in equal.items()]) if equal else ibis.literal("")
     return joined.select(
+        *spec.key,
         "_line",
         "_nlines",
         _same=same,

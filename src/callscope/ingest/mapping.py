@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 from callscope.ingest.derive import compile_expression, referenced_fields
 from callscope.ingest.parse import ParseContext, parse_value
 from callscope.ingest.profile import UNITS, ColumnSpec, Profile, ProfileError
-from callscope.ingest.sqlfuncs import epoch
+from callscope.ingest.sqlfuncs import epoch, trim_spaces
 from callscope.schema import TableSpec
 
 __all__ = ["FieldPlan", "map_batch", "resolve_columns", "raw_name"]
@@ -69,8 +69,11 @@ def resolve_columns(spec: TableSpec, profile: Profile, source_columns: list[str]
     return fixed
 
 
-def map_batch(raw: ir.Table, spec: TableSpec, profile: Profile, columns: dict[str, ColumnSpec], ctx: ParseContext) -> tuple[ir.Table, list[FieldPlan]]:
-    """The typed canonical columns of `raw`, plus `_line`, `_nlines` and the raw text of parsed fields."""
+def map_batch(raw: ir.Table, spec: TableSpec, profile: Profile, columns: dict[str, ColumnSpec], ctx: ParseContext, *, trim: bool = True) -> tuple[ir.Table, list[FieldPlan]]:
+    """The typed canonical columns of `raw`, plus `_line`, `_nlines` and the raw text of parsed fields.
+
+    `trim` strips spaces around text values (exports from spreadsheets and CRMs pad them).
+    """
     values: dict[str, ir.Value] = {}
     raws: dict[str, ir.Value] = {}
     plans: dict[str, FieldPlan] = {}
@@ -78,7 +81,7 @@ def map_batch(raw: ir.Table, spec: TableSpec, profile: Profile, columns: dict[st
         cs = columns.get(field.name)
         if cs is None or cs.expr is not None:
             continue
-        text = _source_text(raw, cs, field.name, profile)
+        text = _source_text(raw, cs, trim)
         if text is None:
             continue
         factor = UNITS[cs.unit] if cs.unit else 1.0
@@ -87,7 +90,7 @@ def map_batch(raw: ir.Table, spec: TableSpec, profile: Profile, columns: dict[st
         origin = "column" if cs.column is not None else "value"
         plans[field.name] = FieldPlan(field.name, origin, cs.column or field.name, parsed.code, parsed.expected)
         if parsed.code and not _already_typed(text, field.dtype):
-            raws[field.name] = _original(raw, cs, text)
+            raws[field.name] = _original(raw, cs, text, trim)
     if "source" in spec and "source" not in values:
         values["source"] = ibis.literal(profile.source_name)
         plans["source"] = FieldPlan("source", "value", "source")
@@ -106,11 +109,9 @@ def map_batch(raw: ir.Table, spec: TableSpec, profile: Profile, columns: dict[st
     return raw.select(**out), [plans[f.name] for f in spec.fields]
 
 
-def _source_text(raw: ir.Table, cs: ColumnSpec, field: str, profile: Profile) -> ir.Value | None:
+def _source_text(raw: ir.Table, cs: ColumnSpec, trim: bool) -> ir.Value | None:
     if cs.column is not None:
-        value = raw[cs.column]
-        if value.type().is_string():
-            value = value.strip().nullif("")
+        value = _text(raw[cs.column], trim)
     elif cs.value is not None:
         value = ibis.literal(_as_text(cs.value))
     else:
@@ -124,11 +125,18 @@ def _source_text(raw: ir.Table, cs: ColumnSpec, field: str, profile: Profile) ->
     return value
 
 
-def _original(raw: ir.Table, cs: ColumnSpec, text: ir.Value) -> ir.Value:
+def _original(raw: ir.Table, cs: ColumnSpec, text: ir.Value, trim: bool) -> ir.Value:
     if cs.column is None:
         return text
     value = raw[cs.column]
-    return value.strip().nullif("") if value.type().is_string() else value.cast("string")
+    return _text(value, trim) if value.type().is_string() else value.cast("string")
+
+
+def _text(value: ir.Value, trim: bool) -> ir.Value:
+    """Empty text is a missing value; with `trim`, so is text of spaces only."""
+    if not value.type().is_string():
+        return value
+    return (trim_spaces(value) if trim else value).nullif("")
 
 
 def _as_text(value) -> str:
@@ -138,14 +146,15 @@ def _as_text(value) -> str:
 
 
 def _already_typed(value: ir.Value, dtype: str) -> bool:
+    """A typed source column (Parquet, Arrow) that needs no parsing and cannot fail to parse."""
     typ = value.type()
-    return (
-        (dtype == "timestamp" and typ.is_timestamp())
-        or (dtype == "date" and (typ.is_date() or typ.is_timestamp()))
-        or (dtype in ("float64", "int64") and typ.is_floating() and dtype == "float64")
-        or (dtype in ("float64", "int64") and typ.is_integer())
-        or (dtype == "boolean" and (typ.is_boolean() or typ.is_numeric()))
-    )
+    return {
+        "timestamp": typ.is_timestamp(),
+        "date": typ.is_date() or typ.is_timestamp(),
+        "float64": typ.is_numeric(),
+        "int64": typ.is_integer(),
+        "boolean": typ.is_boolean() or typ.is_numeric(),
+    }.get(dtype, True)
 
 
 def _derive(spec: TableSpec, columns: dict[str, ColumnSpec], values: dict, plans: dict) -> None:

@@ -131,6 +131,8 @@ def _number(raw: ir.Value, dtype: str, formats: tuple[str, ...], unit_factor: fl
     if unit_factor != 1.0:
         value = value * unit_factor
     if dtype == "int64":
+        if typ.is_integer():
+            return Parsed(raw.cast("int64"), "", "")
         whole = value.round(0)
         value = ibis.cases((value == whole, whole.cast("int64")), else_=ibis.null("int64"))
         code = "NOT_A_WHOLE_NUMBER" if code == "NOT_A_NUMBER" else code

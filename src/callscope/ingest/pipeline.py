@@ -21,8 +21,8 @@ import pyarrow as pa
 import callscope
 from callscope.i18n import resolve_lang
 from callscope.ingest.checks import any_failure, build_checks, quarantine_rows, skew_tolerated
-from callscope.ingest.formats import DEFAULT_BATCH_ROWS, LOOSE_COLUMNS, READERS, Batch, Problem
-from callscope.ingest.loader import load_rows
+from callscope.ingest.formats import DEFAULT_BATCH_ROWS, LOOSE_COLUMNS, READERS, TEXT_FORMATS, Batch, Problem
+from callscope.ingest.loader import TableLoad
 from callscope.ingest.mapping import map_batch, resolve_columns
 from callscope.ingest.messages import render_message
 from callscope.ingest.parse import ParseContext
@@ -123,13 +123,23 @@ def ingest_file(
     with store.transaction():
         run = ImportRun(_next_run_id(store), str(path), profile.name, fmt, digest, size, started)
         run.previous_run = _previous_run(store, digest)
+        loads: dict[str, TableLoad] = {}
         for batch in READERS[fmt](path, profile, batch_rows):
             if auto and table is None:
-                profile = canonical_profile(detect_table(batch.data.column_names, path), profile.source)
+                profile = canonical_profile(detect_table(_columns(batch, store), path), profile.source)
                 auto = False
-            _process(store, batch, profile, fmt, ctx, now, run, lang)
+            _process(store, batch, profile, fmt, ctx, now, run, lang, loads)
             if progress:
                 progress(run.rows_read)
+        for name, load in loads.items():
+            result = load.finish(source_file=run.source_file, lang=lang)
+            run.rows_loaded += result.loaded
+            run.rows_duplicate += result.duplicate
+            run.rows_quarantined += result.conflict
+            run.rows_derived += result.derived
+            if result.conflict:
+                run.problems["CONFLICT"] += result.conflict
+            run.tables[name] += result.rows
         run.finished_at = dt.datetime.now().replace(microsecond=0)
         if not run.balanced:
             raise AccountingError(
@@ -140,46 +150,49 @@ def ingest_file(
     return run
 
 
-def _process(store: Store, batch: Batch, profile: Profile, fmt: str, ctx: ParseContext, now, run: ImportRun, lang: str) -> None:
+def _columns(batch: Batch, store: Store) -> list[str]:
+    if batch.data is not None:
+        return batch.data.column_names
+    return list(batch.open(store.ingest_engine()).columns)
+
+
+def _process(store: Store, batch: Batch, profile: Profile, fmt: str, ctx: ParseContext, now, run: ImportRun, lang: str, loads: dict) -> None:
     name = batch.table or profile.table
     spec = table_spec(name)
     run.rows_read += batch.records
     if batch.problems:
         _quarantine_problems(store, batch.problems, name, run, lang)
-    if batch.data.num_rows == 0:
-        return
-    data = batch.data
     active = profile if name == profile.table else canonical_profile(name, profile.source_name)
-    columns = resolve_columns(spec, active, data.column_names, run.source_file, loose=fmt in LOOSE_COLUMNS)
-    data = _add_missing(data, columns)
+    if batch.data is not None and batch.data.num_rows:
+        columns = resolve_columns(spec, active, batch.data.column_names, run.source_file, loose=fmt in LOOSE_COLUMNS)
+        batch.data = _add_missing(batch.data, columns)
     engine = store.ingest_engine()
-    mapped, plans = map_batch(ibis.memtable(data), spec, active, columns, ctx)
-    engine.create_table("_cs_mapped", mapped, temp=True, overwrite=True)
-    staged = engine.table("_cs_mapped")
+    source = batch.open(engine)
+    if source is None:
+        return
+    columns = resolve_columns(spec, active, [c for c in source.columns if not c.startswith("_")], run.source_file)
+    mapped, plans = map_batch(source, spec, active, columns, ctx, trim=fmt in TEXT_FORMATS)
     tolerance = profile.clock_skew_tolerance_s
-    checks = build_checks(staged, spec, plans, now, tolerance)
-    failed = any_failure(checks)
-    tally = staged.aggregate(
-        bad=staged._nlines.sum(where=failed),
-        skew=(~failed & skew_tolerated(staged, spec, plans, tolerance)).sum(),
+    failed = any_failure(build_checks(mapped, spec, plans, now, tolerance))
+    tally = mapped.aggregate(
+        bad=mapped._nlines.sum(where=failed),
+        skew=(~failed & skew_tolerated(mapped, spec, plans, tolerance)).sum(),
     ).to_pyarrow().to_pylist()[0]
-    run.rows_quarantined += int(tally["bad"] or 0)
     run.skew_tolerated += int(tally["skew"] or 0)
+    valid = mapped
     if tally["bad"] is not None:
-        problems = quarantine_rows(staged, checks, table=name, source_file=run.source_file, run_id=run.run_id, lang=lang)
+        run.rows_quarantined += int(tally["bad"])
+        engine.create_table("_cs_bad", mapped.filter(failed), temp=True, overwrite=True)
+        bad = engine.table("_cs_bad")
+        problems = quarantine_rows(bad, build_checks(bad, spec, plans, now, tolerance), table=name, source_file=run.source_file, run_id=run.run_id, lang=lang)
         counts = problems.group_by("code").aggregate(n=problems.count()).to_pyarrow().to_pylist()
         run.problems.update({r["code"]: int(r["n"]) for r in counts})
         store.append("quarantine", problems)
-    valid = staged.filter(~failed).select(*spec.names, "_line", "_nlines")
-    result = load_rows(store, valid, spec, run_id=run.run_id, source_file=run.source_file, lang=lang)
-    run.rows_loaded += result.loaded
-    run.rows_duplicate += result.duplicate
-    run.rows_quarantined += result.conflict
-    run.rows_derived += result.derived
-    if result.conflict:
-        run.problems["CONFLICT"] += result.conflict
-    run.tables[name] += result.rows
-    engine.drop_table("_cs_mapped", force=True)
+        engine.drop_table("_cs_bad", force=True)
+        valid = mapped.filter(~failed)
+    if name not in loads:
+        loads[name] = TableLoad(store, spec, run.run_id)
+    loads[name].append(valid)
 
 
 def _quarantine_problems(store: Store, problems: list[Problem], table: str, run: ImportRun, lang: str) -> None:

@@ -358,7 +358,8 @@ TARGETS = TableSpec(
 # Columns every canonical table carries so each row can be traced to the import that loaded it.
 LINEAGE = (
     Field("_run_id", "int64", "Import run that loaded the row", "载入该行的导入批次"),
-    Field("_line", "int64", "Line (record number) in the source file", "源文件中的行号"),
+    Field("_line", "int64", "Line (record number) in the source file where the row starts", "该行在源文件中的起始行号"),
+    Field("_nlines", "int64", "Source records the row stands for (0 = derived from other records)", "该行对应的源记录数(0=由其他记录派生)"),
 )
 
 TABLES: dict[str, TableSpec] = {

@@ -13,7 +13,7 @@ from callscope.ingest.formats.excel import read_xlsx
 from callscope.ingest.formats.jsonfile import read_json
 from callscope.ingest.formats.parquet import read_parquet
 
-__all__ = ["READERS", "Batch", "Problem", "Reader", "DEFAULT_BATCH_ROWS", "register"]
+__all__ = ["READERS", "TEXT_FORMATS", "LOOSE_COLUMNS", "Batch", "Problem", "Reader", "DEFAULT_BATCH_ROWS", "register"]
 
 READERS: dict[str, Reader] = {
     "csv": read_csv,
@@ -23,6 +23,9 @@ READERS: dict[str, Reader] = {
     "jsonl": read_json,
     "json": read_json,
 }
+
+# Text formats whose values may carry stray spaces around them (trimmed before parsing).
+TEXT_FORMATS = {"csv", "tsv", "xlsx"}
 
 # Formats whose column set may differ between records (missing keys are empty, not an error).
 LOOSE_COLUMNS = {"jsonl", "json"}

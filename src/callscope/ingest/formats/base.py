@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
 
@@ -31,10 +33,25 @@ class Problem:
 
 @dataclass
 class Batch:
-    table: str  # the canonical table these rows are for
-    data: pa.Table  # source columns plus _line (first source line) and _nlines (source records it stands for)
+    """Rows for one canonical table: source columns plus `_line` (first source line) and `_nlines`.
+
+    Most readers hand over Arrow data; a reader whose format DuckDB scans natively (Parquet) gives
+    `relation` instead: a function that opens the rows on the ingest engine, so they never pass
+    through Python.
+    """
+
+    table: str  # the canonical table these rows are for ("" = the profile's table)
+    data: pa.Table | None = None
     problems: list[Problem] = field(default_factory=list)
     records: int = 0  # source records this batch accounts for (rows + problems)
+    relation: Callable[[ibis.BaseBackend], ir.Table] | None = None
+
+    def open(self, engine: ibis.BaseBackend) -> ir.Table | None:
+        if self.relation is not None:
+            return self.relation(engine)
+        if self.data is None or self.data.num_rows == 0:
+            return None
+        return ibis.memtable(self.data)
 
 
 class Reader(Protocol):
