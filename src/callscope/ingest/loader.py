@@ -53,49 +53,52 @@ class TableLoad:
         result = LoadResult()
         doomed: list[ir.Table] = []
         conflicts: list[ir.Table] = []
-        seen_keys = None
+        rest = mine
         if self.had_rows:
             older = table.filter(table._run_id != self.run_id)
-            pairs = _match(mine, older, spec)
-            seen_keys = pairs
-            self._classify(pairs, result, doomed, conflicts)
-        rest = mine if seen_keys is None else mine.anti_join(seen_keys, _same_key(mine, seen_keys, spec))
-        firsts = rest.group_by(list(spec.key)).aggregate(_first=rest._line.min(), _n=rest.count()).filter(lambda t: t._n > 1)
-        if firsts.count().to_pyarrow().as_py():
-            firsts = firsts.select(*spec.key, _first=firsts._first)
-            keep = rest.semi_join(firsts, [*_same_key(rest, firsts, spec), rest._line == firsts._first])
-            repeats = rest.semi_join(firsts, _same_key(rest, firsts, spec)).anti_join(keep, "_line")
+            pairs = self._classify(_match(mine, older, spec), result, doomed, conflicts)
+            if pairs is not None:
+                rest = mine.filter(~mine._line.isin(pairs._line))
+        # Within this run, the first occurrence of a key (lowest line) stays; later ones are compared to it.
+        # (Joins only: Ibis 12 cannot nest an anti-join inside a join for PostgreSQL.)
+        groups = rest.group_by(list(spec.key)).aggregate(_first=rest._line.min(), _n=rest.count())
+        groups = groups.filter(groups._n > 1).select(*[groups[k].name(f"__g_{k}") for k in spec.key], _first=groups._first)
+        if groups.count().to_pyarrow().as_py():
+            same = [rest[k] == groups[f"__g_{k}"] if spec[k].required else rest[k].identical_to(groups[f"__g_{k}"]) for k in spec.key]
+            joined = rest.inner_join(groups, same)
+            keep = joined.filter(joined._line == joined._first).select(*rest.columns)
+            repeats = joined.filter(joined._line != joined._first).select(*rest.columns)
             self._classify(_match(repeats, keep, spec), result, doomed, conflicts)
         for lines in doomed:
             self._delete(lines)
         for rows in conflicts:
             store.append("quarantine", _conflict_rows(rows, spec, run_id=self.run_id, source_file=source_file, lang=lang))
+        for i in range(len(doomed)):
+            store.drop_temp(f"_cs_pairs{i}")
         kept = mine.aggregate(n=mine._nlines.sum(), rows=mine.count(), derived=(mine._nlines == 0).sum()).to_pyarrow().to_pylist()[0]
         result.loaded = int(kept["n"] or 0)
         result.rows = int(kept["rows"] or 0)
         result.derived = int(kept["derived"] or 0)
         return result
 
-    def _classify(self, pairs: ir.Table, result: LoadResult, doomed: list, conflicts: list) -> None:
+    def _classify(self, pairs: ir.Table, result: LoadResult, doomed: list, conflicts: list) -> ir.Table | None:
+        """Count duplicates and conflicts among `pairs`; remember their lines for removal."""
         summary = pairs.group_by("_same").aggregate(n=pairs._nlines.sum()).to_pyarrow().to_pylist()
         for row in summary:
             if row["_same"]:
                 result.duplicate += int(row["n"] or 0)
             else:
                 result.conflict += int(row["n"] or 0)
-        if summary:
-            staged = self.store.stage(f"_cs_pairs{len(doomed)}", pairs)
-            doomed.append(staged.select("_line"))
-            conflicts.append(staged.filter(~staged._same))
+        if not summary:
+            return None
+        staged = self.store.stage(f"_cs_pairs{len(doomed)}", pairs)
+        doomed.append(staged.select("_line"))
+        conflicts.append(staged.filter(~staged._same))
+        return staged
 
     def _delete(self, lines: ir.Table) -> None:
         subquery = self.store.con.compile(lines)
         self.store.execute_sql(f'DELETE FROM "{self.spec.name}" WHERE "_run_id" = {self.run_id} AND "_line" IN ({subquery})')
-
-
-def _same_key(left: ir.Table, right: ir.Table, spec: TableSpec) -> list:
-    """Join predicates on the table's key; optional key parts (e.g. a target's slice) match NULL to NULL."""
-    return [left[k] == right[k] if spec[k].required else left[k].identical_to(right[k]) for k in spec.key]
 
 
 def _match(rows: ir.Table, known: ir.Table, spec: TableSpec) -> ir.Table:

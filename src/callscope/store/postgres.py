@@ -43,6 +43,15 @@ class PostgresStore(Store):
         self._copy_in(name, data.cast(schema.to_pyarrow()))
         return self.con.table(name)
 
+    def append(self, name: str, data: pa.Table | ir.Table) -> None:
+        """Rows computed elsewhere (the ingest DuckDB, Arrow) are streamed in with COPY."""
+        if isinstance(data, ir.Table) and _bound_here(data, self.con):
+            self.con.insert(name, data)
+            return
+        batches = data.to_pyarrow_batches() if isinstance(data, ir.Table) else data.to_batches()
+        for batch in batches:
+            self._copy_in(name, pa.Table.from_batches([batch]))
+
     def _copy_in(self, name: str, data: pa.Table) -> None:
         """Bulk-load with COPY: Arrow writes CSV in C, PostgreSQL parses it; no Python per row."""
         if data.num_rows == 0:
@@ -75,3 +84,10 @@ class PostgresStore(Store):
 
         tx, self._tx = self._tx, None
         tx.__exit__(*sys.exc_info())
+
+
+def _bound_here(expr: ir.Table, con) -> bool:
+    try:
+        return expr._find_backend(use_default=False) is con
+    except Exception:
+        return False

@@ -51,7 +51,9 @@ class Batch:
             return self.relation(engine)
         if self.data is None or self.data.num_rows == 0:
             return None
-        return ibis.memtable(self.data)
+        # Registered (zero-copy) rather than a memtable, so expressions are bound to the engine.
+        engine.con.register("_cs_batch", self.data)
+        return engine.table("_cs_batch")
 
 
 class Reader(Protocol):
