@@ -1,0 +1,20 @@
+"""Run every benchmark module in bench/ (or those named on the command line)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import bench
+
+
+def main(argv: list[str]) -> None:
+    names = argv or sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name not in ("common", "__main__"))
+    for name in names:
+        print(f"\n=== bench.{name} ===", flush=True)
+        importlib.import_module(f"bench.{name}").main([])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

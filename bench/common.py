@@ -1,0 +1,53 @@
+"""Measuring helpers shared by the benchmarks: wall time and peak memory of a piece of work, each
+run in a fresh subprocess so one measurement's memory never leaks into the next."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+
+__all__ = ["Measurement", "measure", "report_ratio"]
+
+
+@dataclass(frozen=True)
+class Measurement:
+    label: str
+    seconds: float
+    peak_mb: float
+    result: object = None
+
+
+_RUNNER = """
+import json, resource, sys, time
+{setup}
+start = time.perf_counter()
+result = (lambda: ({body}))()
+seconds = time.perf_counter() - start
+peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print("__MEASURE__" + json.dumps({{"seconds": seconds, "peak_kb": peak_kb, "result": result}}, default=str))
+"""
+
+
+def measure(label: str, body: str, setup: str = "") -> Measurement:
+    """Time the Python expression `body` (after `setup`) in a fresh interpreter; peak RSS included."""
+    code = _RUNNER.format(setup=textwrap.dedent(setup), body=body)
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    line = next(l for l in out.stdout.splitlines() if l.startswith("__MEASURE__"))
+    data = json.loads(line[len("__MEASURE__") :])
+    return Measurement(label, data["seconds"], data["peak_kb"] / 1024, data["result"])
+
+
+def report_ratio(ours: Measurement, baseline: Measurement, target: float | None = None, *, rows: int | None = None) -> float:
+    """Print both measurements and ours/baseline; return the ratio."""
+    ratio = ours.seconds / baseline.seconds
+    for m in (baseline, ours):
+        rate = f", {rows / m.seconds:,.0f} rows/s" if rows else ""
+        print(f"  {m.label:<40} {m.seconds:8.2f} s{rate}, peak {m.peak_mb:,.0f} MB")
+    verdict = "" if target is None else (" (target ≤ %.1f×: %s)" % (target, "met" if ratio <= target else "MISSED"))
+    print(f"  ratio {ours.label} / {baseline.label}: {ratio:.2f}×{verdict}", flush=True)
+    return ratio
+
+
