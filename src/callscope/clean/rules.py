@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 from callscope.config import Config
 from callscope.expr import compile_condition
 
-__all__ = ["ExclusionRule", "exclusion_rules", "excluded_by", "FAMILIES"]
+__all__ = ["ExclusionRule", "exclusion_rules", "exclusion_flags", "FAMILIES"]
 
 FAMILIES = ("voice", "agents", "multimedia", "response")
 
@@ -58,9 +58,16 @@ def exclusion_rules(config: Config, table: str | None = None) -> list[ExclusionR
     return rules
 
 
-def excluded_by(t: ir.Table, rules: list[ExclusionRule], family: str) -> ir.StringValue:
-    """The id of the first rule for `family` that excludes each row (NULL when none does)."""
-    cases = [(compile_condition(r.when, t), ibis.literal(r.id)) for r in rules if r.applies(family)]
-    if not cases:
-        return ibis.null("string")
-    return ibis.cases(*cases, else_=ibis.null("string"))
+def exclusion_flags(t: ir.Table, rules: list[ExclusionRule], family: str) -> dict[str, ir.BooleanValue]:
+    """Boolean columns for `family`: `_keep_<family>` (no rule drops the row) and, per rule,
+    `_ex_<family>__<rule>` (this rule is the first that drops it) — cheap for an engine to aggregate."""
+    flags: dict[str, ir.BooleanValue] = {}
+    earlier = ibis.literal(False)
+    for rule in rules:
+        if not rule.applies(family):
+            continue
+        hit = compile_condition(rule.when, t)
+        flags[f"_ex_{family}__{rule.id}"] = hit & ~earlier
+        earlier = earlier | hit
+    flags[f"_keep_{family}"] = ~earlier
+    return flags

@@ -13,7 +13,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from callscope.clean import excluded_by, exclusion_rules
+from callscope.clean import exclusion_flags, exclusion_rules
 from callscope.kpi.catalogue.common import seconds_between
 from callscope.kpi.context import KpiContext
 from callscope.kpi.dims import GRAIN_MINUTES
@@ -198,7 +198,7 @@ def max_concurrency(ctx: KpiContext, channels) -> pd.DataFrame:
 
 def _kept(ctx: KpiContext, t: ir.Table, family: str) -> ir.Table:
     """Rows of an interactions table that no exclusion rule of `family` drops."""
-    return t.filter(excluded_by(t, exclusion_rules(ctx.config, "interactions"), family).isnull())
+    return t.filter(exclusion_flags(t, exclusion_rules(ctx.config, "interactions"), family)[f"_keep_{family}"])
 
 
 def _handled_per_agent(ctx: KpiContext) -> pd.DataFrame:

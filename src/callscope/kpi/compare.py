@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from callscope.kpi.context import KpiContext
 from callscope.kpi.dims import GRAIN_MINUTES
 from callscope.kpi.period import Period
-from callscope.kpi.targets import Target, match_target
+from callscope.kpi.targets import Target
 
 __all__ = ["COMPARISONS", "normalise_compare", "previous_context", "year_earlier_context", "join_comparison", "add_targets", "add_total"]
 
@@ -85,23 +86,28 @@ def add_total(ctx: KpiContext, current: pd.DataFrame, total: pd.DataFrame) -> pd
 
 
 def add_targets(ctx: KpiContext, frame: pd.DataFrame, targets: list[Target]) -> pd.DataFrame:
-    """target, gap (value − target) and status (met / missed) for every row with a matching target."""
-    target_values, gaps, statuses = [], [], []
-    for row in frame.to_dict("records"):
-        slice_values = {c: row.get(c) for c in ctx.dims if row.get(c) is not None}
-        t = match_target(targets, row["kpi"], slice_values, ctx.period.start)
-        value = row.get("value")
-        if t is None:
-            target_values.append(None)
-            gaps.append(None)
-            statuses.append(None)
-            continue
-        target_values.append(t.value)
-        gaps.append(None if value is None or pd.isna(value) else value - t.value)
-        statuses.append(None if value is None or pd.isna(value) else ("met" if t.met(value) else "missed"))
-    frame = frame.copy()
-    frame["target"] = target_values
-    frame["gap"] = gaps
-    frame["status"] = statuses
-    return frame
+    """target, gap (value − target) and status (met / missed) for every row with a matching target.
 
+    For each row the most specific applicable target wins (most slice conditions, then a dated
+    target over an undated one): targets are applied from least to most specific, each
+    overwriting the rows it matches.
+    """
+    frame = frame.copy()
+    frame["target"] = np.nan
+    operator = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    for t in sorted(targets, key=lambda t: (len(t.slice), t.start is not None)):
+        if not t.in_effect(ctx.period.start):
+            continue
+        mask = frame["kpi"] == t.kpi
+        for column, wanted in t.slice.items():
+            if column not in ctx.dims:
+                mask &= False
+            else:
+                mask &= frame[column].astype(str) == str(wanted)
+        frame.loc[mask, "target"] = t.value
+        operator[mask] = t.operator
+    value = pd.to_numeric(frame["value"], errors="coerce")
+    frame["gap"] = value - frame["target"]
+    met = ((operator == ">=") & (value >= frame["target"])) | ((operator == "<=") & (value <= frame["target"]))
+    frame["status"] = np.where(frame["target"].notna() & value.notna(), np.where(met, "met", "missed"), None)
+    return frame

@@ -7,17 +7,18 @@ scan per table. `Custom` KPIs compute their own grouped numerator and denominato
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from callscope.clean import exclusion_rules
 from callscope.kpi.catalogue import OPTIONS, POPULATIONS
-from callscope.kpi.catalogue.common import flag
 from callscope.kpi.context import KpiContext
 from callscope.kpi.model import KPI, Custom, Quantile, Sum
 from callscope.kpi.prepare import BASE_DIMS, TIME_COLUMN, prepared
 from callscope.kpi.targets import THRESHOLD_OPTION, Target, threshold_expression
 
 import ibis
+import ibis.expr.types as ir
 
 __all__ = ["evaluate", "resolve_options", "VALUE_COLUMNS"]
 
@@ -81,33 +82,37 @@ def _grouped(ctx: KpiContext, base: str, kpis: list[KPI], targets: list[Target])
         return _note_rows(ctx, kpis, "not_sliceable:" + ",".join(bad))
     needs = {n for k in kpis for n in k.prepare}
     t = prepared(ctx, base, needs)
+    # Each population is evaluated once per row, as a column the aggregates filter on.
+    populations = {k.measure.population for k in kpis}
+    t = t.mutate(**{f"_p_{p}": POPULATIONS[p](t, ctx.opts).fill_null(False) for p in populations})
+    rules = [r.id for r in exclusion_rules(ctx.config, base)]
     aggs = {}
-    excluded_keys: dict[str, list[tuple[str, str]]] = {}
-    rules = exclusion_rules(ctx.config, base)
     for k in kpis:
         o = _kpi_options(ctx, k, t, targets)
         m = k.measure
-        population = POPULATIONS[m.population](t, o)
-        kept = population & t[f"_ex_{k.family}"].isnull()
+        population = t[f"_p_{m.population}"]
+        kept = population & t[f"_keep_{k.family}"]
         if isinstance(m, Sum):
-            aggs[f"{k.id}__num"] = ibis.cases((kept, m.numerator(t, o).cast("float64")), else_=0.0).sum()
-            den = m.denominator(t, o).cast("float64") if m.denominator else ibis.literal(1.0)
-            aggs[f"{k.id}__den"] = ibis.cases((kept, den), else_=0.0).sum()
+            aggs[f"{k.id}__num"] = _sum_where(m.numerator(t, o), kept)
+            aggs[f"{k.id}__den"] = _sum_where(m.denominator(t, o), kept) if m.denominator else kept.sum()
         elif isinstance(m, Quantile):
             column = m.column(t, o)
             use = kept & column.notnull()
             aggs[f"{k.id}__val"] = column.quantile(m.q, where=use)
-            aggs[f"{k.id}__den"] = flag(use).sum()
-        keys = []
+            aggs[f"{k.id}__den"] = use.sum()
         for rule in rules:
-            if rule.applies(k.family):
-                name = f"_x__{m.population}__{k.family}__{rule.id}"
-                aggs.setdefault(name, flag(population & (t[f"_ex_{k.family}"] == rule.id)).sum())
-                keys.append((rule.id, name))
-        excluded_keys[k.id] = keys
+            flag_column = f"_ex_{k.family}__{rule}"
+            if flag_column in t.columns:
+                aggs.setdefault(f"_x__{m.population}__{k.family}__{rule}", (population & t[flag_column]).sum())
     grouped = t.group_by(ctx.columns).aggregate(**aggs) if ctx.columns else t.aggregate(**aggs)
-    frame = grouped.to_pandas()
-    return _melt(ctx, frame, kpis, excluded_keys)
+    return _melt(ctx, grouped.to_pandas(), kpis, rules)
+
+
+def _sum_where(value, kept):
+    """Σ value over the kept rows; a constant counts the rows (times the constant)."""
+    if isinstance(value, ir.Scalar):
+        return kept.sum().cast("float64") * value
+    return value.cast("float64").sum(where=kept)
 
 
 def _kpi_options(ctx: KpiContext, k: KPI, t, targets: list[Target]) -> dict:
@@ -118,35 +123,42 @@ def _kpi_options(ctx: KpiContext, k: KPI, t, targets: list[Target]) -> dict:
     return {**ctx.opts, option: threshold_expression(targets, k.id, t, float(ctx.opts[option]), ctx.period.start)}
 
 
-def _melt(ctx: KpiContext, frame: pd.DataFrame, kpis: list[KPI], excluded_keys: dict) -> pd.DataFrame:
-    rows = []
-    for record in frame.to_dict("records"):
-        slice_values = {c: record[c] for c in ctx.columns}
-        for k in kpis:
-            m = k.measure
-            den = _number(record.get(f"{k.id}__den"))
-            if isinstance(m, Quantile):
-                num, value = None, (_number(record.get(f"{k.id}__val")) if den else None)
+def _melt(ctx: KpiContext, frame: pd.DataFrame, kpis: list[KPI], rules: list[str]) -> pd.DataFrame:
+    """Wide aggregates (one row per slice) → tidy rows (one per slice × KPI), vectorised."""
+    parts = []
+    for k in kpis:
+        m = k.measure
+        den = pd.to_numeric(frame[f"{k.id}__den"], errors="coerce").fillna(0.0).to_numpy(float)
+        if isinstance(m, Quantile):
+            num = np.full(len(frame), np.nan)
+            value = np.where(den > 0, pd.to_numeric(frame[f"{k.id}__val"], errors="coerce").to_numpy(float), np.nan)
+        else:
+            num = pd.to_numeric(frame[f"{k.id}__num"], errors="coerce").fillna(0.0).to_numpy(float)
+            if m.ratio:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    value = np.where(den > 0, num / den * m.scale, np.nan)
             else:
-                num = _number(record.get(f"{k.id}__num"))
-                if m.ratio:
-                    value = num / den * m.scale if den else None
-                else:
-                    value, den = num or 0.0, None
-            counts = {rule: int(_number(record.get(name)) or 0) for rule, name in excluded_keys[k.id]}
-            rows.append(
-                {
-                    **slice_values,
-                    "kpi": k.id,
-                    "value": value,
-                    "numerator": num,
-                    "denominator": den,
-                    "excluded": sum(counts.values()),
-                    "excluded_by": "; ".join(f"{r}={n}" for r, n in counts.items() if n),
-                    "note": None if value is not None else "no_data",
-                }
-            )
-    return pd.DataFrame(rows)
+                value, den = num, np.full(len(frame), np.nan)
+        part = frame[ctx.columns].copy()
+        part["kpi"] = k.id
+        part["value"] = value
+        part["numerator"] = num
+        part["denominator"] = den
+        counts = {r: frame[f"_x__{m.population}__{k.family}__{r}"].fillna(0).astype(int) for r in rules if f"_x__{m.population}__{k.family}__{r}" in frame}
+        part["excluded"] = sum(counts.values()) if counts else 0
+        part["excluded_by"] = _rule_counts(counts, len(frame))
+        part["note"] = np.where(np.isnan(value), "no_data", None)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ctx.columns + VALUE_COLUMNS)
+
+
+def _rule_counts(counts: dict[str, pd.Series], n: int) -> pd.Series:
+    """'rule=n; other=m' per row, listing only rules that dropped something."""
+    text = pd.Series([""] * n, dtype=object)
+    for rule, series in counts.items():
+        piece = (rule + "=" + series.astype(str)).where(series > 0, "").reset_index(drop=True)
+        text = (text + "; " + piece).where((text != "") & (piece != ""), text + piece)
+    return text
 
 
 def _number(value):

@@ -2,7 +2,8 @@
 
 `prepared(ctx, base, needs)` returns an Ibis table with the canonical columns plus
 - the slice columns the context asks for (`agent`, `hour_of_day`, `weekday`, the time bucket, tags),
-- `_ex_<family>`: the first exclusion rule that drops the row for that KPI family (NULL = kept),
+- `_keep_<family>` (no exclusion rule for that KPI family drops the row) and `_ex_<family>__<rule>`
+  (that rule is the first to drop it),
 - for interactions, on request: `_fcr_ok`/`_fcr_known` and the per-conversation message summary `_m_*`.
 """
 
@@ -13,7 +14,7 @@ import re
 import ibis
 import ibis.expr.types as ir
 
-from callscope.clean import FAMILIES, add_tags, excluded_by, exclusion_rules
+from callscope.clean import FAMILIES, add_tags, exclusion_flags, exclusion_rules
 from callscope.kpi.catalogue.common import seconds_between
 from callscope.kpi.context import KpiContext
 from callscope.kpi.dims import bucket, weekday
@@ -60,7 +61,8 @@ def _prepare(ctx: KpiContext, base: str, needs: set[str]) -> ir.Table:
     t = add_tags(t, time_col, ctx.config, agents, wanted | {"complexity", "customer_tier"})
     t = t.mutate(**_slice_columns(t, time_col, ctx))
     t = apply_filters(t, ctx.filters)
-    t = t.mutate(**{f"_ex_{family}": excluded_by(t, exclusion_rules(ctx.config, base), family) for family in FAMILIES})
+    rules = exclusion_rules(ctx.config, base)
+    t = t.mutate(**{name: flag for family in FAMILIES for name, flag in exclusion_flags(t, rules, family).items()})
     if base == "interactions" and "fcr" in needs:
         t = _fcr_columns(t, ctx)
     if base == "interactions" and "messages" in needs:

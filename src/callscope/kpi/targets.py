@@ -8,7 +8,7 @@ configuration and the store's `targets` table.
 
 The operator defaults to the KPI's direction (≥ when higher is better, ≤ when lower is better).
 For a result row the most specific matching target applies: all its slice conditions must be
-slice columns of the row with equal values. A target's `threshold_s` also sets the KPI's time
+slice columns of the row with equal values (see kpi/compare.py, add_targets). A target's `threshold_s` also sets the KPI's time
 threshold (T of SL, the response target) for the rows of its slice.
 """
 
@@ -26,7 +26,7 @@ import yaml
 from callscope.kpi.catalogue import get_kpi
 from callscope.kpi.period import parse_period
 
-__all__ = ["Target", "load_targets", "match_target", "threshold_expression", "THRESHOLD_OPTION"]
+__all__ = ["Target", "load_targets", "threshold_expression", "THRESHOLD_OPTION"]
 
 # The option a target's threshold_s overrides, per KPI.
 THRESHOLD_OPTION = {"SL": "answer_time_s", "response_timeliness": "response_target_s", "ticket_timeliness": "response_target_s"}
@@ -43,15 +43,8 @@ class Target:
     end: dt.datetime | None = None
     note: str = ""
 
-    def applies(self, row: dict, period_start: dt.datetime) -> bool:
-        if self.start and period_start < self.start:
-            return False
-        if self.end and period_start >= self.end:
-            return False
-        return all(k in row and str(row[k]) == str(v) for k, v in self.slice.items())
-
-    def met(self, value: float) -> bool:
-        return value >= self.value if self.operator == ">=" else value <= self.value
+    def in_effect(self, period_start: dt.datetime) -> bool:
+        return (self.start is None or period_start >= self.start) and (self.end is None or period_start < self.end)
 
 
 def _target(raw: dict, where: str) -> Target:
@@ -115,19 +108,11 @@ def load_targets(*, store=None, config_targets: list | None = None, path: str | 
     return list(found.values())
 
 
-def match_target(targets: list[Target], kpi: str, row: dict, period_start: dt.datetime) -> Target | None:
-    candidates = [t for t in targets if t.kpi == kpi and t.applies(row, period_start)]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda t: (len(t.slice), t.start is not None))
-
-
 def threshold_expression(targets: list[Target], kpi: str, table: ir.Table, default: float, period_start: dt.datetime):
     """The per-row time threshold for `kpi`: the most specific target's threshold_s, else `default`."""
     relevant = [
         t for t in targets
-        if t.kpi == kpi and t.threshold_s is not None and all(k in table.columns for k in t.slice)
-        and (t.start is None or period_start >= t.start) and (t.end is None or period_start < t.end)
+        if t.kpi == kpi and t.threshold_s is not None and all(k in table.columns for k in t.slice) and t.in_effect(period_start)
     ]
     if not relevant:
         return default
