@@ -1,0 +1,319 @@
+"""Staffing per interval: the fewest agents meeting every target, or the measures of a given staffing.
+
+Targets (any combination; the answer is the fewest agents meeting all of them):
+  sl + answer_time   service level ≥ sl          (Erlang C, or Erlang A when patience is given)
+  asa                average speed of answer ≤ asa seconds
+  max_abandon        probability of abandoning ≤ max_abandon (needs patience)
+  max_occupancy      occupancy ≤ max_occupancy
+
+Every measure is monotone in the number of agents, so the search is a vectorised bracket-and-bisect
+over all intervals at once: start at the smallest sensible staffing (more servers than erlangs for
+Erlang C, one agent for Erlang A), double a square-root-of-load step until the targets hold, then
+bisect. That is about 2·log₂(√load) evaluations of the formulas per interval, all as numpy arrays.
+
+Chat concurrency k multiplies servers (see concurrency.py); shrinkage turns agents on the phones into
+scheduled agents (see shrinkage.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from callscope.staffing.concurrency import check_concurrency
+from callscope.staffing.erlang_a import SL_DEFINITIONS, erlang_a
+from callscope.staffing.inputs import (
+    as_array,
+    broadcast_intervals,
+    check_fraction,
+    check_nonnegative,
+    check_positive,
+    check_whole,
+    fail,
+)
+from callscope.staffing.shrinkage import scheduled_agents
+
+__all__ = ["MAX_AGENTS", "StaffingResult", "staff", "staff_intervals", "evaluate", "evaluate_intervals"]
+
+# The most agents the solver will consider for one interval: far above any real queue, low enough
+# that an absurd input (a billion calls in a minute) fails at once with a clear message.
+MAX_AGENTS = 1_000_000
+# Targets are met "up to rounding": a service level of 0.8 − 1e-12 counts as meeting 0.8.
+_TOLERANCE = 1e-12
+COLUMNS = ("calls", "interval_s", "aht", "load", "agents", "scheduled_agents", "service_level", "asa", "occupancy", "p_wait", "p_abandon", "mean_wait")
+
+
+@dataclass(frozen=True)
+class StaffingResult:
+    """One interval's staffing and its measures (times in seconds, probabilities in [0, 1]).
+
+    `service_level` is None without an answer time; `p_abandon` and `mean_wait` (the mean wait of
+    all callers, abandoning ones included) are None under Erlang C, where nobody abandons. `asa` is
+    the mean wait of answered callers.
+    """
+
+    agents: int
+    scheduled_agents: int
+    service_level: float | None
+    asa: float
+    occupancy: float
+    p_wait: float
+    p_abandon: float | None
+    mean_wait: float | None
+    load: float
+    model: str  # "erlang_c" or "erlang_a"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Intervals:
+    """Checked per-interval inputs, all broadcast to one shape (1-d)."""
+
+    calls: np.ndarray
+    interval_s: np.ndarray
+    aht: np.ndarray
+    patience: np.ndarray  # inf: Erlang C
+    answer_time: np.ndarray  # NaN: no service level asked for
+    concurrency: np.ndarray
+    shrinkage: np.ndarray
+    sl_definition: str
+
+    @property
+    def rate(self) -> np.ndarray:
+        return self.calls / self.interval_s
+
+    @property
+    def load(self) -> np.ndarray:
+        return self.rate * self.aht
+
+    def measures(self, idx: np.ndarray, agents: np.ndarray):
+        """Erlang A (Erlang C where patience is infinite) for the intervals `idx` at `agents`."""
+        t = self.answer_time[idx]
+        return erlang_a(
+            agents * self.concurrency[idx],
+            self.rate[idx],
+            self.aht[idx],
+            self.patience[idx],
+            np.where(np.isnan(t), 0.0, t),
+            sl_definition=self.sl_definition,
+        )
+
+
+# ---- public API -----------------------------------------------------------------------------
+
+
+def staff(calls, interval_s, aht, *, sl=None, answer_time=None, asa=None, max_abandon=None, max_occupancy=None, patience=None, shrinkage=0.0, concurrency=1, sl_definition="answered") -> StaffingResult:
+    """Fewest agents for one interval: `calls` arriving in `interval_s` seconds, handle time `aht` s."""
+    frame = staff_intervals(calls, interval_s, aht, sl=sl, answer_time=answer_time, asa=asa, max_abandon=max_abandon, max_occupancy=max_occupancy, patience=patience, shrinkage=shrinkage, concurrency=concurrency, sl_definition=sl_definition)
+    return _single(frame, patience)
+
+
+def evaluate(calls, interval_s, aht, agents, *, answer_time=None, patience=None, shrinkage=0.0, concurrency=1, sl_definition="answered") -> StaffingResult:
+    """The measures of a given staffing (`agents` on the phones) — the planner's what-if."""
+    frame = evaluate_intervals(calls, interval_s, aht, agents, answer_time=answer_time, patience=patience, shrinkage=shrinkage, concurrency=concurrency, sl_definition=sl_definition)
+    return _single(frame, patience)
+
+
+def staff_intervals(calls, interval_s=None, aht=None, *, sl=None, answer_time=None, asa=None, max_abandon=None, max_occupancy=None, patience=None, shrinkage=0.0, concurrency=1, sl_definition="answered") -> pd.DataFrame:
+    """Fewest agents per interval, vectorised. Inputs are numbers or arrays (one value per interval);
+    `calls` may be a DataFrame with columns calls, aht and optionally interval_s, patience.
+
+    Returns a DataFrame with one row per interval and the columns in COLUMNS.
+    """
+    calls, interval_s, aht, patience, index = _from_frame(calls, interval_s, aht, patience)
+    p = _check(calls, interval_s, aht, patience, answer_time, shrinkage, concurrency, sl_definition)
+    targets = _check_targets(p, sl, asa, max_abandon, max_occupancy)
+    agents = _fewest_agents(p, targets)
+    return _frame(p, agents, index)
+
+
+def evaluate_intervals(calls, interval_s=None, aht=None, agents=None, *, answer_time=None, patience=None, shrinkage=0.0, concurrency=1, sl_definition="answered") -> pd.DataFrame:
+    """Measures of given staffing per interval, vectorised (same inputs and columns as staff_intervals)."""
+    calls, interval_s, aht, patience, index = _from_frame(calls, interval_s, aht, patience)
+    p = _check(calls, interval_s, aht, patience, answer_time, shrinkage, concurrency, sl_definition, agents=agents)
+    n = np.broadcast_to(check_whole("agents", as_array(agents)), p.calls.shape)
+    return _frame(p, n.astype(np.int64), index)
+
+
+# ---- inputs ---------------------------------------------------------------------------------
+
+
+def _from_frame(calls, interval_s, aht, patience):
+    if not isinstance(calls, pd.DataFrame):
+        return calls, interval_s, aht, patience, None
+    frame = calls
+    pick = lambda given, column: given if given is not None or column not in frame else frame[column].to_numpy(float)  # noqa: E731
+    return frame["calls"].to_numpy(float), pick(interval_s, "interval_s"), pick(aht, "aht"), pick(patience, "patience"), frame.index
+
+
+def _check(calls, interval_s, aht, patience, answer_time, shrinkage, concurrency, sl_definition, agents=None) -> _Intervals:
+    if sl_definition not in SL_DEFINITIONS:
+        raise fail("unknown_sl_definition", value=repr(sl_definition), choices=", ".join(SL_DEFINITIONS))
+    given = dict(
+        calls=check_nonnegative("calls", as_array(calls)),
+        interval_s=check_positive("interval_s", as_array(1800.0 if interval_s is None else interval_s)),
+        aht=check_positive("aht", as_array(aht)),
+        patience=np.inf if patience is None else check_positive("patience", as_array(patience), allow_inf=True),
+        answer_time=np.nan if answer_time is None else check_nonnegative("answer_time", as_array(answer_time)),
+        concurrency=check_concurrency(concurrency),
+        shrinkage=check_fraction("shrinkage", as_array(shrinkage), closed_low=True, closed_high=False),
+    )
+    if agents is not None:
+        given["agents"] = as_array(agents)
+    shaped = broadcast_intervals(**{k: as_array(v) for k, v in given.items()})
+    shaped.pop("agents", None)
+    return _Intervals(**{k: np.atleast_1d(v).astype(float) for k, v in shaped.items()}, sl_definition=sl_definition)
+
+
+def _check_targets(p: _Intervals, sl, asa, max_abandon, max_occupancy) -> dict[str, np.ndarray]:
+    targets: dict[str, np.ndarray] = {}
+    if sl is not None:
+        values = check_finite_fraction_target("sl", sl, "sl_unreachable")
+        if np.isnan(p.answer_time).any():
+            raise fail("sl_needs_answer_time")
+        targets["sl"] = values
+    if asa is not None:
+        values = as_array(asa)
+        check_nonnegative("asa", values)
+        if (values <= 0).any():
+            raise fail("asa_unreachable", _first_index(values <= 0), value=f"{values.reshape(-1)[np.flatnonzero(values <= 0)[0]]:g}")
+        targets["asa"] = values
+    if max_abandon is not None:
+        if np.isinf(p.patience).any():
+            raise fail("abandon_needs_patience")
+        values = as_array(max_abandon)
+        check_fraction("max_abandon", values, closed_low=True, closed_high=True)
+        if (values == 0).any():
+            raise fail("abandon_unreachable", _first_index(values == 0), value="0")
+        targets["max_abandon"] = values
+    if max_occupancy is not None:
+        targets["max_occupancy"] = check_fraction("max_occupancy", as_array(max_occupancy), closed_low=False, closed_high=True)
+    if not targets:
+        raise fail("no_target")
+    shaped = broadcast_intervals(calls=p.calls, **targets)
+    shaped.pop("calls")
+    return shaped
+
+
+def check_finite_fraction_target(name: str, value, unreachable_key: str) -> np.ndarray:
+    """A target share in [0, 1); 1 or more is unreachable (said so), below 0 is not a share."""
+    values = as_array(value)
+    check_nonnegative(name, values)
+    bad = values >= 1
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise fail(unreachable_key, i if values.ndim else None, value=f"{values.reshape(-1)[i]:g}")
+    return values
+
+
+def _first_index(bad: np.ndarray) -> int | None:
+    return int(np.flatnonzero(bad)[0]) if bad.ndim else None
+
+
+# ---- search ---------------------------------------------------------------------------------
+
+
+def _meets(p: _Intervals, targets: dict[str, np.ndarray], idx: np.ndarray, agents: np.ndarray) -> np.ndarray:
+    m = p.measures(idx, agents)
+    ok = np.ones(idx.shape, bool)
+    if "sl" in targets:
+        ok &= np.atleast_1d(m.service_level) >= targets["sl"][idx] - _TOLERANCE
+    if "asa" in targets:
+        ok &= np.atleast_1d(m.asa) <= targets["asa"][idx] * (1 + _TOLERANCE)
+    if "max_abandon" in targets:
+        ok &= np.atleast_1d(m.p_abandon) <= targets["max_abandon"][idx] + _TOLERANCE
+    if "max_occupancy" in targets:
+        ok &= np.atleast_1d(m.occupancy) <= targets["max_occupancy"][idx] + _TOLERANCE
+    return ok
+
+
+def _fewest_agents(p: _Intervals, targets: dict[str, np.ndarray]) -> np.ndarray:
+    """Smallest whole number of agents meeting all targets, per interval."""
+    servers_load = p.load / p.concurrency
+    # Erlang C needs more servers than erlangs; Erlang A is stable with any staffing.
+    start = np.where(np.isinf(p.patience), np.floor(servers_load) + 1, 1.0)
+    start = np.where(p.calls == 0, 0.0, start)
+    answer = np.full(p.calls.shape, -1.0)
+    every = np.arange(p.calls.size)
+    ok = _meets(p, targets, every, start)
+    answer[ok] = start[ok]
+    # Bracket: low is known to fail, high to succeed; grow high by a doubling √load step.
+    idx = every[~ok]
+    low, step = start[idx], np.ceil(np.sqrt(np.maximum(servers_load[idx], 1.0)))
+    high = np.empty(0)
+    bracketed_idx, bracketed_low, bracketed_high = [], [], []
+    while idx.size:
+        high = np.minimum(low + step, MAX_AGENTS)
+        good = _meets(p, targets, idx, high)
+        bracketed_idx.append(idx[good])
+        bracketed_low.append(low[good])
+        bracketed_high.append(high[good])
+        stuck = ~good & (high >= MAX_AGENTS)
+        if stuck.any():
+            i = int(idx[stuck][0])
+            raise fail("too_much_load", i if p.calls.size > 1 else None, load=f"{p.load[i]:,.6g}", cap=f"{MAX_AGENTS:,}")
+        idx, low, step = idx[~good], high[~good], step[~good] * 2
+    if bracketed_idx:
+        idx, low, high = (np.concatenate(parts) for parts in (bracketed_idx, bracketed_low, bracketed_high))
+        answer[idx] = _bisect(p, targets, idx, low, high)
+    return answer.astype(np.int64)
+
+
+def _bisect(p, targets, idx, low, high) -> np.ndarray:
+    """Smallest n in (low, high] meeting the targets, knowing low fails and high succeeds."""
+    low, high = low.copy(), high.copy()
+    active = high - low > 1
+    while active.any():
+        a = np.flatnonzero(active)
+        mid = np.floor((low[a] + high[a]) / 2)
+        good = _meets(p, targets, idx[a], mid)
+        high[a[good]] = mid[good]
+        low[a[~good]] = mid[~good]
+        active = high - low > 1
+    return high
+
+
+# ---- output ---------------------------------------------------------------------------------
+
+
+def _frame(p: _Intervals, agents: np.ndarray, index) -> pd.DataFrame:
+    m = p.measures(np.arange(p.calls.size), agents.astype(float))
+    erlang_c = np.isinf(p.patience)
+    columns = {
+        "calls": p.calls,
+        "interval_s": p.interval_s,
+        "aht": p.aht,
+        "load": p.load,
+        "agents": agents,
+        "scheduled_agents": np.atleast_1d(scheduled_agents(agents, p.shrinkage)),
+        "service_level": np.where(np.isnan(p.answer_time), np.nan, m.service_level),
+        "asa": np.atleast_1d(m.asa),
+        "occupancy": np.atleast_1d(m.occupancy),
+        "p_wait": np.atleast_1d(m.p_wait),
+        "p_abandon": np.where(erlang_c, np.nan, m.p_abandon),
+        "mean_wait": np.where(erlang_c, np.nan, m.mean_wait),
+    }
+    return pd.DataFrame(columns, index=index)
+
+
+def _single(frame: pd.DataFrame, patience) -> StaffingResult:
+    if len(frame) != 1:
+        raise fail("shape_mismatch", sizes=f"{len(frame)} intervals given to a single-interval function")
+    row = frame.iloc[0]
+    maybe = lambda v: None if np.isnan(v) else float(v)  # noqa: E731
+    return StaffingResult(
+        agents=int(row["agents"]),
+        scheduled_agents=int(row["scheduled_agents"]),
+        service_level=maybe(row["service_level"]),
+        asa=float(row["asa"]),
+        occupancy=float(row["occupancy"]),
+        p_wait=float(row["p_wait"]),
+        p_abandon=maybe(row["p_abandon"]),
+        mean_wait=maybe(row["mean_wait"]),
+        load=float(row["load"]),
+        model="erlang_c" if patience is None or np.isinf(patience) else "erlang_a",
+    )
