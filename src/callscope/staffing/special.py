@@ -73,7 +73,9 @@ def log_poisson_term(s, z) -> np.ndarray:
         direct = sc.xlogy(s, z) - z - sc.gammaln(s + 1)
         sb = np.where(small, 10.0, s)
         d = (z - sb) / sb
-        stable = sb * (np.log1p(d) - d) - 0.5 * np.log(2 * np.pi * sb) - _stirlerr(sb)
+        # log(1 + d) = log(z/s): log1p near d = 0, the plain ratio far from it (z ≪ s)
+        log_ratio = np.where(np.abs(d) < 0.5, np.log1p(d), np.log(z / sb))
+        stable = sb * (log_ratio - d) - 0.5 * np.log(2 * np.pi * sb) - _stirlerr(sb)
     return np.where(small, direct, stable)
 
 
