@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callscope.cli import main
+from callscope.staffing.search import ErlangCTargets, erlang_b_at, erlang_c_walk
 from callscope.i18n import set_lang
 from callscope.staffing import (
     MAX_AGENTS,
@@ -130,6 +131,32 @@ def test_huge_interval_is_solved_exactly():
     # and Erlang A at that size
     a = staff(900_000, 1800, 90, sl=0.8, answer_time=20, patience=60)
     assert a.service_level >= 0.8 and a.agents <= r.agents
+
+
+def test_walk_is_exact_whatever_the_guess():
+    # The Erlang C walk starts at a guess; a guess above the answer must not change the answer.
+    a = np.array([10.0, 95.0, 0.3, 1500.0])
+    goal = ErlangCTargets(np.full(4, 180.0), np.full(4, 20.0), sl=np.full(4, 0.8))
+    exact, _ = erlang_c_walk(a, goal, cap=1e6, guess=a)  # guess = load: below every answer
+    high, b = erlang_c_walk(a, goal, cap=1e6, guess=exact + 10)  # far above: walked again from the load
+    assert list(high) == list(exact) and exact[0] == 14
+    assert b == pytest.approx([float(erlang_b_at(np.array([x]), np.array([n]))[0]) for x, n in zip(a, exact)], rel=1e-12)
+
+
+def test_erlang_b_by_recursion_and_by_incomplete_gamma_agree():
+    # Small loads get B by Erlang's recursion from B(0) = 1, large ones by the incomplete gamma.
+    from callscope.staffing import erlang_b
+
+    a = np.array([0.5, 10.0, 60.0, 127.9, 128.1, 900.0])
+    m = np.floor(a) + 3
+    assert erlang_b_at(a, m) == pytest.approx(erlang_b(m, a), rel=1e-12)
+
+
+def test_per_interval_targets_match_one_target_for_all():
+    calls = np.array([50.0, 100.0, 400.0])
+    one = staff_intervals(calls, 1800, 180, sl=0.8, answer_time=20)
+    each = staff_intervals(calls, 1800, 180, sl=np.array([0.8, 0.8, 0.8]) + np.array([0, 0, 1e-15]), answer_time=20)
+    assert list(one["agents"]) == list(each["agents"])
 
 
 # ---- shrinkage and concurrency -------------------------------------------------------------
