@@ -7,9 +7,8 @@ Targets (any combination; the answer is the fewest agents meeting all of them):
   max_occupancy      occupancy ≤ max_occupancy
 
 Every measure is monotone in the number of agents, so the search is exact and vectorised over all
-intervals at once (search.py): for Erlang C a walk up Erlang's B recursion from just below the answer;
-for Erlang A (and the rare Erlang C interval the walk cannot place) a bracket-and-bisect on the full
-formulas. Targets are met "up to rounding": a service level of 0.8 − 1e-12 counts as meeting 0.8.
+intervals at once (search.py): for Erlang C a walk up Erlang's B recursion from just below the answer,
+for Erlang A a bracket-and-bisect on the full formulas. Targets are met "up to rounding": a service level of 0.8 − 1e-12 counts as meeting 0.8.
 
 Chat concurrency k multiplies servers (see concurrency.py); shrinkage turns agents on the phones into
 scheduled agents (see shrinkage.py).
@@ -36,7 +35,7 @@ from callscope.staffing.inputs import (
 from callscope.staffing.search import TOLERANCE, ErlangCTargets, TooMuchLoad, bisect_fewest, erlang_c_walk, halfin_whitt_servers, walk_up
 from callscope.staffing.shrinkage import scheduled_agents
 
-__all__ = ["MAX_AGENTS", "StaffingResult", "staff", "staff_intervals", "evaluate", "evaluate_intervals"]
+__all__ = ["MAX_AGENTS", "COLUMNS", "StaffingResult", "staff", "staff_intervals", "evaluate", "evaluate_intervals"]
 
 # The most agents the solver will consider for one interval: far above any real queue, low enough
 # that an absurd input (a billion calls in a minute) fails at once with a clear message.
@@ -170,15 +169,15 @@ def _check(calls, interval_s, aht, patience, answer_time, shrinkage, concurrency
 def _check_targets(p: _Intervals, sl, asa, max_abandon, max_occupancy) -> dict[str, np.ndarray]:
     targets: dict[str, np.ndarray] = {}
     if sl is not None:
-        values = check_finite_fraction_target("sl", sl, "sl_unreachable")
+        values = _check_share_target("sl", sl, "sl_unreachable")
         if np.isnan(p.answer_time).any():
             raise fail("sl_needs_answer_time")
         targets["sl"] = values
     if asa is not None:
-        values = as_array(asa)
-        check_nonnegative("asa", values)
-        if (values <= 0).any():
-            raise fail("asa_unreachable", _first_index(values <= 0), value=f"{values.reshape(-1)[np.flatnonzero(values <= 0)[0]]:g}")
+        values = check_nonnegative("asa", as_array(asa))
+        zero = values == 0
+        if zero.any():
+            raise fail("asa_unreachable", _first_index(zero), value="0")
         targets["asa"] = values
     if max_abandon is not None:
         if np.isinf(p.patience).any():
@@ -197,7 +196,7 @@ def _check_targets(p: _Intervals, sl, asa, max_abandon, max_occupancy) -> dict[s
     return shaped
 
 
-def check_finite_fraction_target(name: str, value, unreachable_key: str) -> np.ndarray:
+def _check_share_target(name: str, value, unreachable_key: str) -> np.ndarray:
     """A target share in [0, 1); 1 or more is unreachable (said so), below 0 is not a share."""
     values = as_array(value)
     check_nonnegative(name, values)
