@@ -48,5 +48,5 @@ def main(argv: list[str] | None = None) -> None:
         from callscope.cli.common import err_console
 
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        err_console.print(f"[bold red]callscope:[/] {message}", highlight=False)
+        err_console.print(f"[bold red]callscope:[/] {message}", highlight=False, soft_wrap=True)  # one line, never wrapped
         sys.exit(2)

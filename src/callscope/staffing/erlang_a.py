@@ -53,9 +53,12 @@ class ErlangAResult(NamedTuple):
     sl_definition: str
 
 
-def erlang_a(servers, arrival_rate, aht, patience_mean, answer_time, *, sl_definition: str = "answered") -> ErlangAResult:
+def erlang_a(servers, arrival_rate, aht, patience_mean, answer_time, *, sl_definition: str = "answered", with_asa: bool = True) -> ErlangAResult:
     """Erlang A measures for `servers` agents, Poisson arrivals at `arrival_rate` (per time unit),
-    exponential handle times of mean `aht` and exponential patience of mean `patience_mean`."""
+    exponential handle times of mean `aht` and exponential patience of mean `patience_mean`.
+
+    `with_asa=False` leaves `asa` as NaN under Erlang A and saves about half the work (the ASA needs
+    a numerical derivative): the staffing search uses it when no ASA target is set."""
     if sl_definition not in SL_DEFINITIONS:
         raise fail("unknown_sl_definition", value=repr(sl_definition), choices=", ".join(SL_DEFINITIONS))
     n, lam, aht, patience, t = np.broadcast_arrays(
@@ -74,23 +77,23 @@ def erlang_a(servers, arrival_rate, aht, patience_mean, answer_time, *, sl_defin
     )
     for mask, compute in cases:
         if mask.any():
-            for out, values in zip(measures, compute(n[mask], lam[mask], aht[mask], patience[mask], t[mask], sl_definition)):
+            for out, values in zip(measures, compute(n[mask], lam[mask], aht[mask], patience[mask], t[mask], sl_definition, with_asa)):
                 out[mask] = values
     as_output = (lambda v: float(v)) if n.ndim == 0 else (lambda v: v)
     return ErlangAResult(*(as_output(m) for m in measures), sl_definition)
 
 
-def _no_calls(n, lam, aht, patience, t, _definition):
+def _no_calls(n, lam, aht, patience, t, _definition, _with_asa):
     zero = np.zeros(n.shape)
     return zero, zero, zero, np.ones(n.shape), zero, zero
 
 
-def _no_servers(n, lam, aht, patience, t, _definition):
+def _no_servers(n, lam, aht, patience, t, _definition, _with_asa):
     one = np.ones(n.shape)
     return one, one, np.full(n.shape, np.nan), np.zeros(n.shape), patience, np.zeros(n.shape)
 
 
-def _erlang_c(n, lam, aht, patience, t, _definition):
+def _erlang_c(n, lam, aht, patience, t, _definition, _with_asa):
     a = lam * aht
     stable = n > a
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -101,7 +104,7 @@ def _erlang_c(n, lam, aht, patience, t, _definition):
     return c, np.zeros(n.shape), wait, sl, wait, np.minimum(a / n, 1.0)
 
 
-def _palm(n, lam, aht, patience, t, definition):
+def _palm(n, lam, aht, patience, t, definition, with_asa):
     a = lam * aht
     x = n * patience / aht
     y = lam * patience
@@ -118,7 +121,7 @@ def _palm(n, lam, aht, patience, t, definition):
     else:
         sl = (1.0 - p_wait) + p_wait * served_if_wait * (1.0 - _tail(x + 1, y, horizon, log_z(x + 1, y)))
     answered = 1.0 - p_abandon
-    asa = p_wait * served_if_wait * mean_s(x + 1, y) * patience / answered
+    asa = p_wait * served_if_wait * mean_s(x + 1, y) * patience / answered if with_asa else np.full(n.shape, np.nan)
     return p_wait, p_abandon, asa, sl, p_abandon * patience, a * answered / n
 
 

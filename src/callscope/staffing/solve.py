@@ -87,7 +87,7 @@ class _Intervals:
         object.__setattr__(self, "rate", self.calls / self.interval_s)
         object.__setattr__(self, "load", self.rate * self.aht)
 
-    def measures(self, idx: np.ndarray, agents: np.ndarray):
+    def measures(self, idx: np.ndarray, agents: np.ndarray, *, with_asa: bool = True):
         """Erlang A (Erlang C where patience is infinite) for the intervals `idx` at `agents`."""
         t = self.answer_time[idx]
         return erlang_a(
@@ -97,6 +97,7 @@ class _Intervals:
             self.patience[idx],
             np.where(np.isnan(t), 0.0, t),
             sl_definition=self.sl_definition,
+            with_asa=with_asa,
         )
 
 
@@ -291,7 +292,7 @@ def _too_much_load(p: _Intervals, i: int) -> Exception:
 
 
 def _meets(p: _Intervals, targets: dict[str, np.ndarray], idx: np.ndarray, agents: np.ndarray) -> np.ndarray:
-    m = p.measures(idx, agents)
+    m = p.measures(idx, agents, with_asa="asa" in targets)
     ok = np.ones(idx.shape, bool)
     if "sl" in targets:
         ok &= np.atleast_1d(m.service_level) >= targets["sl"][idx] - TOLERANCE
