@@ -265,3 +265,12 @@ def test_cli_errors_are_one_clear_line(capsys):
     assert code == 2 and len(err.strip().splitlines()) == 1 and "9 agents cannot serve a load of 10 erlangs" in err
     code, _, err = _run(capsys, "--calls", "100", "--aht", "180", "--sl", "1")
     assert code == 2 and "unreachable" in err
+    code, _, err = _run(capsys, "--calls", "100", "--aht", "180", "--sl", "0.8", "--format", "xml")
+    assert code == 2 and "unknown output format 'xml'; use one of: table, json" in err
+
+
+def test_cli_json_has_null_where_a_measure_has_no_value(capsys):
+    # no agents and impatient callers: everybody abandons (mean wait = patience), nobody is answered
+    code, out, _ = _run(capsys, "--calls", "10", "--aht", "180", "--agents", "0", "--patience", "30", "--format", "json")
+    result = json.loads(out)
+    assert code == 0 and result["asa"] is None and result["p_abandon"] == 1.0 and result["mean_wait"] == 30.0

@@ -14,6 +14,7 @@ from callscope.staffing.inputs import fail
 
 __all__ = ["register", "staff_command"]
 
+_FORMATS = ("table", "json")
 _PERCENT = ("service_level", "occupancy", "p_wait", "p_abandon")
 _FIELDS = ("load", "agents", "scheduled_agents", "service_level", "asa", "occupancy", "p_wait", "p_abandon", "mean_wait")
 
@@ -40,6 +41,8 @@ def staff_command(
     lang: LangOpt = None,
 ) -> None:
     lang = use_lang(lang)
+    if fmt not in _FORMATS:
+        raise fail("unknown_format", value=repr(fmt), choices=", ".join(_FORMATS))
     common = dict(answer_time=answer_time, patience=patience, shrinkage=shrinkage, concurrency=concurrency, sl_definition=sl_definition)
     if agents is None:
         result = staff(calls, interval, aht, sl=sl, asa=asa, max_abandon=max_abandon, max_occupancy=max_occupancy, **common)
@@ -48,7 +51,9 @@ def staff_command(
         if patience is None and agents * concurrency <= result.load and calls > 0:
             raise fail("unstable", agents=agents, load=f"{result.load:g}", minimum=math.floor(result.load / concurrency) + 1)
     if fmt == "json":
-        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        # JSON has no NaN or infinity: a measure that has no value (ASA with nobody answered) is null
+        values = {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in result.as_dict().items()}
+        typer.echo(json.dumps(values, ensure_ascii=False))
     else:
         _print(result, lang, patience=patience, sl_definition=sl_definition, concurrency=concurrency)
 
@@ -69,6 +74,8 @@ def _print(result: StaffingResult, lang: str, *, patience, sl_definition: str, c
 def _show(name: str, value) -> str:
     if isinstance(value, int):
         return f"{value:,}"
+    if math.isnan(value):
+        return "—"
     if name in _PERCENT:
         return f"{value:.1%}"
     return f"{value:,.2f}" if math.isfinite(value) else "∞"
