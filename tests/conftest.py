@@ -101,3 +101,58 @@ def wait_for(predicate, timeout: float = 30.0, step: float = 0.05) -> bool:
             return True
         time.sleep(step)
     return False
+
+
+KPI_FIXTURE = FIXTURES / "kpi"
+KPI_TABLES = ("agents", "interactions", "messages", "agent_states", "schedules", "tickets", "events", "knowledge_hotspots")
+
+
+def load_kpi_fixture(url: str):
+    """The shipped KPI fixture (tests/fixtures/kpi/*.csv) imported through the real importer."""
+    from callscope.ingest import ingest_file
+
+    s = open_store(url, timezone="Asia/Shanghai")
+    for table in KPI_TABLES:
+        run = ingest_file(s, KPI_FIXTURE / f"{table}.csv", table=table)
+        assert run.rows_quarantined == 0, (table, run.problems)
+    return s
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    from callscope.store.spark import local_session
+
+    session = local_session("callscope-tests")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def kpi_duckdb(tmp_path_factory):
+    s = load_kpi_fixture(str(tmp_path_factory.mktemp("kpi") / "kpi.duckdb"))
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres), pytest.param("spark", marks=pytest.mark.spark)])
+def kpi_store(request, tmp_path_factory):
+    """The KPI fixture on every engine: DuckDB, a real PostgreSQL server, Spark in local mode."""
+    if request.param == "duckdb":
+        yield request.getfixturevalue("kpi_duckdb")
+        return
+    if request.param == "postgres":
+        import psycopg
+
+        server = request.getfixturevalue("pg_server")
+        with psycopg.connect(server.format(db="postgres"), autocommit=True) as con:
+            con.execute('CREATE DATABASE "kpi_fixture"')
+        s = load_kpi_fixture(server.format(db="kpi_fixture"))
+        yield s
+        s.close()
+        return
+    from callscope.store.export import export_parquet
+    from callscope.store.spark import SparkStore
+
+    folder = tmp_path_factory.mktemp("kpi_parquet")
+    export_parquet(request.getfixturevalue("kpi_duckdb"), folder)
+    yield SparkStore(folder, request.getfixturevalue("spark_session"))

@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
     app.command("status", help="What the store holds and how recent imports went.")(status)
     app.command("quarantine", help="List quarantined rows with their reasons.")(quarantine)
     app.command("schema", help="The canonical tables and their fields.")(schema)
+    app.command("export", help="Write the store's tables as Parquet files (one per table), e.g. for Spark.")(export)
 
 
 def init(
@@ -144,3 +145,16 @@ def schema(
         ]
         title = f"{spec.name} — {spec.zh if lang == 'zh' else spec.en} (key: {', '.join(spec.key)})"
         print_table(title, ["field", "type", tr("cli.col.required", lang), tr("cli.col.values", lang), tr("cli.col.description", lang)], rows)
+
+
+def export(
+    folder: Annotated[Path, typer.Argument(help="Folder for the Parquet files")],
+    store: StoreOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    from callscope.store.export import export_parquet
+
+    lang = use_lang(lang)
+    with open_store(store, create=False) as s:
+        for path in export_parquet(s, folder):
+            console.print(tr("kpi.written", lang, path=path))

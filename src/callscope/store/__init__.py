@@ -17,11 +17,16 @@ def is_postgres_url(url: str) -> bool:
 
 
 def open_store(url: str | None = None, *, timezone: str | None = None, create: bool = True) -> Store:
-    """Open (and create or migrate) the store at `url`: a DuckDB path or a postgresql:// URL.
+    """Open (and create or migrate) the store at `url`: a DuckDB path, a postgresql:// URL, or
+    spark:DIR for Parquet files read by Spark (read-only; see store/spark.py).
 
     `timezone` sets the reporting time zone of a new store; an existing store keeps its own.
     """
     url = url or os.environ.get("CALLSCOPE_STORE") or DEFAULT_STORE
+    if url.startswith("spark:"):
+        from callscope.store.spark import SparkStore
+
+        return SparkStore(url[len("spark:") :])
     if is_postgres_url(url):
         from callscope.store.postgres import PostgresStore
 

@@ -1,0 +1,66 @@
+"""Exclusion rules (seed 003, step 3): flag rows that must not count, never delete them.
+
+Each rule is a condition over a canonical table (see `callscope.expr`), read from the project
+configuration. A KPI family (voice, agents, multimedia, response) applies the rules meant for it;
+a row matched by several rules is counted under the first, so per-rule counts add up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from callscope.config import Config
+from callscope.expr import compile_condition
+
+__all__ = ["ExclusionRule", "exclusion_rules", "excluded_by", "FAMILIES"]
+
+FAMILIES = ("voice", "agents", "multimedia", "response")
+
+
+@dataclass(frozen=True)
+class ExclusionRule:
+    id: str
+    table: str
+    when: str
+    en: str = ""
+    zh: str = ""
+    applies_to: tuple[str, ...] = FAMILIES
+
+    def label(self, lang: str) -> str:
+        return (self.zh if lang == "zh" else self.en) or self.id
+
+    def applies(self, family: str) -> bool:
+        return family in self.applies_to
+
+
+def exclusion_rules(config: Config, table: str | None = None) -> list[ExclusionRule]:
+    rules = []
+    for i, raw in enumerate(config.exclusions):
+        missing = [k for k in ("id", "table", "when") if k not in raw]
+        if missing:
+            raise ValueError(f"exclusion rule #{i + 1} in {config.path or 'the configuration'} lacks {', '.join(missing)}")
+        unknown = set(raw.get("applies_to") or ()) - set(FAMILIES)
+        if unknown:
+            raise ValueError(f"exclusion rule {raw['id']!r}: unknown KPI family {sorted(unknown)[0]!r} (expected {', '.join(FAMILIES)})")
+        rule = ExclusionRule(
+            id=str(raw["id"]),
+            table=str(raw["table"]),
+            when=str(raw["when"]),
+            en=str(raw.get("en", "")),
+            zh=str(raw.get("zh", "")),
+            applies_to=tuple(raw.get("applies_to") or FAMILIES),
+        )
+        if table is None or rule.table == table:
+            rules.append(rule)
+    return rules
+
+
+def excluded_by(t: ir.Table, rules: list[ExclusionRule], family: str) -> ir.StringValue:
+    """The id of the first rule for `family` that excludes each row (NULL when none does)."""
+    cases = [(compile_condition(r.when, t), ibis.literal(r.id)) for r in rules if r.applies(family)]
+    if not cases:
+        return ibis.null("string")
+    return ibis.cases(*cases, else_=ibis.null("string"))

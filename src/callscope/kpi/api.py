@@ -1,0 +1,89 @@
+"""The public entry point: `compute(store, kpis, by, period, compare, …)` → a tidy table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from callscope.config import Config, load_config
+from callscope.i18n import resolve_lang
+from callscope.kpi.catalogue import CATALOGUE, resolve_kpis
+from callscope.kpi.compare import add_targets, add_total, join_comparison, normalise_compare, previous_context, year_earlier_context
+from callscope.kpi.context import KpiContext
+from callscope.kpi.dims import GRAINS, normalise_by
+from callscope.kpi.engine import VALUE_COLUMNS, evaluate, resolve_options
+from callscope.kpi.period import Period, parse_period
+from callscope.kpi.targets import load_targets
+from callscope.store import Store
+
+__all__ = ["compute", "default_period", "RESULT_COLUMNS"]
+
+RESULT_COLUMNS = VALUE_COLUMNS + ["target", "gap", "status"]
+
+
+def compute(
+    store: Store,
+    kpis: list[str] | str | None = None,
+    *,
+    by: list[str] | str | None = None,
+    period: str | Period | None = None,
+    compare: list[str] | str | None = None,
+    filters: dict[str, list | str] | None = None,
+    options: dict | None = None,
+    config: Config | str | Path | None = None,
+    targets: str | Path | None = None,
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """KPIs by slices over a period: one row per slice × KPI.
+
+    Columns: the slice columns (dimensions, then the time bucket), kpi, name, unit, value,
+    numerator, denominator, excluded (rows left out by exclusion rules) and excluded_by (per rule),
+    note (why a value is missing), target, gap, status (met/missed), and per comparison
+    prev_/yoy_ value, change, change_pct, and total_value, vs_total.
+    """
+    lang = resolve_lang(lang)
+    config = config if isinstance(config, Config) else load_config(config)
+    chosen = resolve_kpis(kpis)
+    columns = normalise_by(by)
+    grain = next((c for c in columns if c in GRAINS), None)
+    dims = [c for c in columns if c not in GRAINS]
+    if period is None:
+        period = default_period(store)
+    elif isinstance(period, str):
+        period = parse_period(period)
+    opts = resolve_options(config.kpi_options, options)
+    ctx = KpiContext(store, config, period, dims, grain, _filters(filters), {**opts, "_period_end": period.end}, lang)
+    all_targets = load_targets(store=store, config_targets=config.targets, path=targets)
+    result = evaluate(ctx, chosen, all_targets)
+    for comparison in normalise_compare(compare):
+        if comparison == "prev":
+            result = join_comparison(ctx, result, evaluate(previous_context(ctx), chosen, all_targets), "prev")
+        elif comparison == "yoy":
+            result = join_comparison(ctx, result, evaluate(year_earlier_context(ctx), chosen, all_targets), "yoy")
+        elif comparison == "total" and ctx.columns:
+            whole = KpiContext(store, config, period, [], None, ctx.filters, ctx.opts, lang)
+            result = add_total(ctx, result, evaluate(whole, chosen, all_targets))
+    result = add_targets(ctx, result, all_targets)
+    result.insert(len(ctx.columns) + 1, "name", result["kpi"].map(lambda i: CATALOGUE[i].name(lang)))
+    result.insert(len(ctx.columns) + 2, "unit", result["kpi"].map(lambda i: CATALOGUE[i].unit))
+    order = {k.id: i for i, k in enumerate(chosen)}
+    result = result.sort_values(ctx.columns + ["kpi"], key=lambda s: s.map(order) if s.name == "kpi" else s, kind="stable")
+    result.attrs.update(period=period.label, period_start=period.start, period_end=period.end, options=opts, columns=ctx.columns)
+    return result.reset_index(drop=True)
+
+
+def _filters(filters) -> dict[str, list]:
+    out = {}
+    for name, values in (filters or {}).items():
+        name = normalise_by([name])[0]
+        out[name] = list(values) if isinstance(values, (list, tuple, set)) else [v.strip() for v in str(values).split(",")]
+    return out
+
+
+def default_period(store: Store) -> Period:
+    """The latest calendar month that has contacts (the current month if the store is empty)."""
+    latest = store.table("interactions").arrived_at.max().to_pyarrow().as_py()
+    latest = latest or dt.datetime.now()
+    return parse_period(f"{latest:%Y-%m}")
