@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from callscope.cli import data, kpi
+from callscope.cli import data, kpi, staffing
 
 __all__ = ["app", "main"]
 
@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (data, kpi):
+for module in (data, kpi, staffing):
     module.register(app)
 
 
@@ -48,5 +48,5 @@ def main(argv: list[str] | None = None) -> None:
         from callscope.cli.common import err_console
 
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        err_console.print(f"[bold red]callscope:[/] {message}", highlight=False)
+        err_console.print(f"[bold red]callscope:[/] {message}", highlight=False, soft_wrap=True)  # one line, never wrapped
         sys.exit(2)
