@@ -3,7 +3,8 @@
 Files are what the contact-record export writes: a JSON array, JSON lines, or records one after
 another as Kinesis Data Firehose concatenates them (`json_values` streams all three). Each record
 becomes one `interactions` row; a record that cannot be read is quarantined with the CTR field at
-fault. Time stamps are UTC (ISO 8601 with `Z`) and are stored in the store's reporting zone. The
+fault. Rows are located by the line their record starts on, or by record number (the N-th record)
+in a file that has records back to back on one line, as Firehose writes them. Time stamps are UTC (ISO 8601 with `Z`) and are stored in the store's reporting zone. The
 mapping, outcome rules and options are documented in docs/formats/amazon-connect-ctr.md.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from callscope.ingest.formats.base import Batch, Problem
-from callscope.ingest.formats.canonical import UTC_TIMESTAMP, CanonicalRows, TableLayout
+from callscope.ingest.formats.canonical import UTC_TIMESTAMP, CanonicalRows, TableLayout, json_snippet, locate_records
 from callscope.ingest.formats.jsonfile import BadJson, json_values
 from callscope.ingest.profile import Profile, ProfileError
 from callscope.schema import table_spec
@@ -62,11 +63,13 @@ def read_connect_ctr(path: Path, profile: Profile, batch_rows: int) -> Iterator[
         {**dict.fromkeys(_TIMES, UTC_TIMESTAMP), **dict.fromkeys(_DURATIONS, pa.float64()), "transfer_count": pa.int64()},
     )
     out = CanonicalRows([layout], batch_rows)
-    for line, record in json_values(path, profile.encoding):
-        if isinstance(record, BadJson):
+    for line, record, shared in locate_records(json_values(path, profile.encoding), records_may_share_lines=True):
+        if shared:
+            out.problem("interactions", Problem(line, "SHARED_LINE", json_snippet(record), "one record per line"))
+        elif isinstance(record, BadJson):
             out.problem("interactions", Problem(line, "BAD_JSON", record.snippet, record.message))
         elif not isinstance(record, dict):
-            out.problem("interactions", Problem(line, "NOT_A_RECORD", json.dumps(record, ensure_ascii=False)[:80], "{…}"))
+            out.problem("interactions", Problem(line, "NOT_A_RECORD", json_snippet(record), "{…}"))
         else:
             try:
                 out.add("interactions", contact_row(record, attributes, unqueued), line, 1)
@@ -88,10 +91,13 @@ def contact_row(ctr: dict, attributes: dict[str, str], unqueued: str = "ivr_ende
     direction = DIRECTIONS.get((_text(ctr, "InitiationMethod") or "").upper())
     enqueued = _instant(queue, "Queue.EnqueueTimestamp")
     answered = _instant(agent, "Agent.ConnectedToAgentTimestamp")
+    picked_up = _instant(ctr, "ConnectedToSystemTimestamp")
+    if direction == "outbound" and answered is not None and picked_up is not None:
+        answered = max(answered, picked_up)  # the agent dials first; the call is answered when the customer picks up
     disconnected = _instant(ctr, "DisconnectTimestamp")
     onward = bool(_text(ctr, "NextContactId") or _text(ctr, "TransferCompletedTimestamp"))
-    if direction == "outbound" and _instant(ctr, "ConnectedToSystemTimestamp") is None:
-        outcome = "no_answer"  # for outbound calls and callbacks, this is when the customer picks up
+    if direction == "outbound" and picked_up is None:
+        outcome, answered = "no_answer", None
     elif answered is not None:
         outcome = "answered"
     elif enqueued is not None:

@@ -116,6 +116,8 @@ class _QueueLog:
             data.pop()
         try:
             t = float(stamp)
+            if not 0 <= t < float("inf"):
+                raise ValueError(stamp)
         except ValueError:
             return self._problem("interactions", number, "NOT_A_TIMESTAMP", stamp, "Unix epoch seconds, e.g. 1714957200", "time")
         self.clock = max(self.clock, t)

@@ -9,13 +9,16 @@ both into `Batch`es whose `records` add up exactly: rows' `_nlines` plus problem
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
 from collections.abc import Iterator
 
 import pyarrow as pa
 
 from callscope.ingest.formats.base import Batch, Problem
+from callscope.ingest.formats.jsonfile import BadJson
 
-__all__ = ["CanonicalRows", "TableLayout", "UTC_TIMESTAMP", "utc_from_epoch"]
+__all__ = ["CanonicalRows", "TableLayout", "UTC_TIMESTAMP", "utc_from_epoch", "locate_records", "json_snippet"]
 
 # Instants (epoch seconds, ISO 8601 with an offset) travel as UTC time stamps; the pipeline turns
 # them into wall-clock time in the store's reporting time zone.
@@ -71,3 +74,28 @@ class CanonicalRows:
             yield Batch(table, data, problems=problems, records=records)
             self.rows[table], self.problems[table] = [], []
         self.pending = 0
+
+
+def locate_records(values: Iterator[tuple[int, object]], *, records_may_share_lines: bool) -> Iterator[tuple[int, object, bool]]:
+    """(where, value, shares_line) for `json_values` output: rows need a distinct `_line` each.
+
+    Records are located by the line they start on. A file whose first two records share a line
+    (Firehose writes records back to back) is located by record number instead, if allowed. Otherwise
+    `shares_line` marks a record that starts on the line of the one before it.
+    """
+    head = list(itertools.islice(values, 2))
+    by_record = records_may_share_lines and len(head) == 2 and head[0][0] == head[1][0]
+    last = 0
+    for number, (line, value) in enumerate(itertools.chain(head, values), start=1):
+        if by_record:
+            yield number, value, False
+        else:
+            yield line, value, line == last
+            last = line
+
+
+def json_snippet(value) -> str:
+    """A short quote of a JSON value (or of the text that could not be read) for a quarantine entry."""
+    if isinstance(value, BadJson):
+        return value.snippet
+    return json.dumps(value, ensure_ascii=False)[:80]

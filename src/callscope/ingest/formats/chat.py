@@ -13,7 +13,6 @@ and the options are documented in docs/formats/chat-transcript.md.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from callscope.ingest.formats.base import Batch, Problem
-from callscope.ingest.formats.canonical import CanonicalRows, TableLayout
+from callscope.ingest.formats.canonical import CanonicalRows, TableLayout, json_snippet, locate_records
 from callscope.ingest.formats.jsonfile import BadJson, json_values
 from callscope.ingest.profile import Profile
 from callscope.schema.tables import SENDERS
@@ -42,6 +41,13 @@ _INTERACTIONS = TableLayout(
      "ended_at", "abandoned_at", "outcome", *_FLAGS],
     dict.fromkeys(_FLAGS, pa.bool_()),
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SharedLine:
+    """A value that starts on the line of the one before it: a transcript has one message per line."""
+
+    value: object
 
 
 class _Unusable(ValueError):
@@ -107,8 +113,8 @@ class Conversation:
 
 def read_chat_transcript(path: Path, profile: Profile, batch_rows: int) -> Iterator[Batch]:
     reader = _Transcript(profile, batch_rows)
-    for line, record in json_values(path, profile.encoding):
-        reader.record(line, record)
+    for line, record, shared in locate_records(json_values(path, profile.encoding), records_may_share_lines=False):
+        reader.record(line, SharedLine(record) if shared else record)
         if reader.out.full:
             yield from reader.out.flush()
     reader.finish()
@@ -135,10 +141,12 @@ class _Transcript:
             self.out.problem(table, Problem(line, code, value, expected, column))
 
     def _record(self, line: int, record) -> None:
+        if isinstance(record, SharedLine):
+            raise _Unusable("SHARED_LINE", "", json_snippet(record.value), "one message per line")
         if isinstance(record, BadJson):
             raise _Unusable("BAD_JSON", "", record.snippet, record.message)
         if not isinstance(record, dict):
-            raise _Unusable("NOT_A_RECORD", "", json.dumps(record, ensure_ascii=False)[:80], "{…}")
+            raise _Unusable("NOT_A_RECORD", "", json_snippet(record), "{…}")
         cid = _text(record.get("conversation_id"))
         if cid is None:
             raise _Unusable("MISSING_REQUIRED", "conversation_id", "", "conversation_id")
