@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from callscope.ingest import ImportRun, ingest_file
+import yaml
+
+from callscope.ingest import ImportRun, ingest_file, load_profile
 from callscope.schema import TABLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -53,3 +55,12 @@ def assert_reimport_adds_nothing(store, path: Path, profile, first: ImportRun) -
     assert again.rows_quarantined == first.rows_quarantined  # the same lines, quarantined again
     assert again.previous_run == first.run_id
     return again
+
+
+def copied_profile(tmp_path: Path, shipped: str, **changes) -> str:
+    """A user's copy of a shipped profile with some keys changed, as the docs suggest doing."""
+    data = yaml.safe_load(Path(load_profile(shipped).path).read_text(encoding="utf-8"))
+    data.update(changes)
+    path = tmp_path / f"my_{shipped}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(path)

@@ -11,13 +11,12 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from callscope.cli import app
 from callscope.ingest import ingest_file, load_profile
 from callscope.ingest.formats.asterisk import _QueueLog
-from platform_import import FIXTURES, assert_balanced, assert_reimport_adds_nothing, at, messages, quarantined, rows
+from platform_import import FIXTURES, assert_balanced, assert_reimport_adds_nothing, at, copied_profile, messages, quarantined, rows
 
 QUEUE_LOG = FIXTURES / "asterisk" / "queue_log"
 AGENTS_LOG = FIXTURES / "asterisk" / "agents_queue_log"
@@ -144,11 +143,8 @@ def test_pauses_logins_and_zero_length_states(store):
 
 def test_value_maps_apply_to_both_tables(store, tmp_path):
     """A copied profile maps queue and agent names; agent_id is mapped in interactions and agent_states."""
-    data = yaml.safe_load(open(load_profile("asterisk_queue_log").path, encoding="utf-8").read())
-    data["columns"] = {"queue": {"map": {"support": "Support EN"}}, "agent_id": {"map": {"PJSIP/alice": "alice"}}}
-    mine = tmp_path / "my_asterisk.yaml"
-    mine.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    ingest_file(store, QUEUE_LOG, str(mine))
+    maps = {"queue": {"map": {"support": "Support EN"}}, "agent_id": {"map": {"PJSIP/alice": "alice"}}}
+    ingest_file(store, QUEUE_LOG, copied_profile(tmp_path, "asterisk_queue_log", columns=maps))
     calls = rows(store, "interactions", ["interaction_id", "queue", "agent_id"], ["_line"])
     assert calls[0] == ("1714957260.1", "Support EN", "alice")
     assert calls[3] == ("1714957400.3#2", "sales", None)  # unmapped values stay as they are

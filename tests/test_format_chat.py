@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import json
 
-import yaml
-
-from callscope.ingest import ingest_file, load_profile
-from platform_import import FIXTURES, assert_balanced, assert_reimport_adds_nothing, at, messages, quarantined, rows
+from callscope.ingest import ingest_file
+from platform_import import FIXTURES, assert_balanced, assert_reimport_adds_nothing, at, copied_profile, messages, quarantined, rows
 
 TRANSCRIPT = FIXTURES / "chat" / "transcript.jsonl"
 CONVERSATION = ["interaction_id", "channel", "direction", "queue", "category", "customer_id", "customer_tier", "agent_id",
@@ -84,14 +82,6 @@ def test_reimporting_adds_nothing(store):
     assert_reimport_adds_nothing(store, TRANSCRIPT, "chat_transcript", first)
 
 
-def _my_profile(tmp_path, **changes) -> str:
-    data = yaml.safe_load(open(load_profile("chat_transcript").path, encoding="utf-8").read())
-    data.update(changes)
-    path = tmp_path / "my_chat.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return str(path)
-
-
 def _write(tmp_path, lines: list[dict]) -> str:
     path = tmp_path / "t.jsonl"
     path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
@@ -108,7 +98,7 @@ def test_idle_gap_ends_a_conversation(duck_store, tmp_path):
         {"conversation_id": "a", "ts": "2024-05-06T09:32:00+08:00", "sender": "customer"},  # 31 min after 09:01
         {"conversation_id": "b", "ts": "2024-05-06T09:40:00+08:00", "event": "close", "closed_by": "customer"},
     ])  # fmt: skip
-    run = ingest_file(duck_store, path, _my_profile(tmp_path, options={"idle_close_minutes": 30}))
+    run = ingest_file(duck_store, path, copied_profile(tmp_path, "chat_transcript", options={"idle_close_minutes": 30}))
     assert rows(duck_store, "interactions", ["interaction_id", "ended_at", "outcome", "_nlines"], ["_line"]) == [
         ("a", at("2024-05-06 09:01:00"), "answered", 0),
         ("b", at("2024-05-06 09:40:00"), "abandoned", 1),
@@ -126,7 +116,7 @@ def test_time_zone_and_agent_map_from_a_copied_profile(store, tmp_path):
         {"conversation_id": "z", "ts": "2024-05-06T01:00:45Z", "sender": "agent", "agent_id": "客服01"},
         {"conversation_id": "z", "ts": 1714957300, "sender": "customer"},  # epoch seconds: 01:01:40 UTC
     ])  # fmt: skip
-    mine = _my_profile(tmp_path, timezone="UTC", columns={"agent_id": {"map": {"客服01": "A01"}}})
+    mine = copied_profile(tmp_path, "chat_transcript", timezone="UTC", columns={"agent_id": {"map": {"客服01": "A01"}}})
     run = ingest_file(store, path, mine)
     assert rows(store, "messages", ["seq", "ts", "agent_id"], ["seq"]) == [
         (1, at("2024-05-06 09:00:00"), None),

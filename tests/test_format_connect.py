@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
 
-from callscope.ingest import ProfileError, ingest_file, load_profile
+from callscope.ingest import ProfileError, ingest_file
 from callscope.store import open_store
-from platform_import import FIXTURES, assert_balanced, assert_reimport_adds_nothing, at, messages, quarantined, rows
+from platform_import import FIXTURES, assert_balanced, assert_reimport_adds_nothing, at, copied_profile, messages, quarantined, rows
 
 CTR = FIXTURES / "connect" / "ctr.jsonl"
 COLUMNS = ["interaction_id", "channel", "direction", "queue", "agent_id", "team", "arrived_at", "queued_at", "answered_at",
@@ -66,17 +65,10 @@ def test_reimporting_adds_nothing(store):
     assert_reimport_adds_nothing(store, CTR, "amazon_connect_ctr", first)
 
 
-def _my_profile(tmp_path, **changes) -> str:
-    data = yaml.safe_load(open(load_profile("amazon_connect_ctr").path, encoding="utf-8").read())
-    data.update(changes)
-    path = tmp_path / "my_connect.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return str(path)
-
-
 def test_attributes_and_channel_map_from_a_copied_profile(store, tmp_path):
-    mine = _my_profile(
+    mine = copied_profile(
         tmp_path,
+        "amazon_connect_ctr",
         options={"attributes": {"category": "ContactReason", "customer_tier": "Tier"}},
         columns={"channel": {"map": {"task": "app"}}},
     )
@@ -131,6 +123,6 @@ def test_a_changed_copy_of_a_contact_is_a_conflict(duck_store, tmp_path):
 
 
 def test_attributes_must_name_fields_they_can_fill(duck_store, tmp_path):
-    mine = _my_profile(tmp_path, options={"attributes": {"wait_s": "QueueWait"}})
+    mine = copied_profile(tmp_path, "amazon_connect_ctr", options={"attributes": {"wait_s": "QueueWait"}})
     with pytest.raises(ProfileError, match=r"options.attributes names 'wait_s', which is not a field the attributes can fill \(.*category"):
         ingest_file(duck_store, CTR, mine)

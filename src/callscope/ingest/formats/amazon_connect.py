@@ -4,8 +4,9 @@ Files are what the contact-record export writes: a JSON array, JSON lines, or re
 another as Kinesis Data Firehose concatenates them (`json_values` streams all three). Each record
 becomes one `interactions` row; a record that cannot be read is quarantined with the CTR field at
 fault. Rows are located by the line their record starts on, or by record number (the N-th record)
-in a file that has records back to back on one line, as Firehose writes them. Time stamps are UTC (ISO 8601 with `Z`) and are stored in the store's reporting zone. The
-mapping, outcome rules and options are documented in docs/formats/amazon-connect-ctr.md.
+in a file with records back to back on one line, as Firehose writes them. Time stamps are UTC
+(ISO 8601 with `Z`) and are stored in the store's reporting zone. The mapping, outcome rules and
+options are documented in docs/formats/amazon-connect-ctr.md.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from callscope.ingest.formats.asterisk_agents import AGENT_EVENTS, LOGOFF_EVENTS, AgentTimeline
 from callscope.ingest.formats.base import Batch, Problem
-from callscope.ingest.formats.canonical import UTC_TIMESTAMP, CanonicalRows, TableLayout, utc_from_epoch
+from callscope.ingest.formats.canonical import EPOCH_SECONDS, CanonicalRows, TableLayout
 from callscope.ingest.formats.csvfile import detect_encoding
 from callscope.ingest.profile import Profile
 
@@ -44,13 +44,13 @@ _INTERACTIONS = TableLayout(
     "interactions",
     ["interaction_id", "channel", "direction", "queue", "customer_id", "agent_id", "arrived_at", "queued_at",
      "answered_at", "ended_at", "abandoned_at", "wait_s", "talk_s", "outcome", "transfer_count"],
-    {"arrived_at": UTC_TIMESTAMP, "queued_at": UTC_TIMESTAMP, "answered_at": UTC_TIMESTAMP, "ended_at": UTC_TIMESTAMP,
-     "abandoned_at": UTC_TIMESTAMP, "wait_s": pa.float64(), "talk_s": pa.float64(), "transfer_count": pa.int64()},
+    {"arrived_at": EPOCH_SECONDS, "queued_at": EPOCH_SECONDS, "answered_at": EPOCH_SECONDS, "ended_at": EPOCH_SECONDS,
+     "abandoned_at": EPOCH_SECONDS, "wait_s": pa.float64(), "talk_s": pa.float64(), "transfer_count": pa.int64()},
 )  # fmt: skip
 _AGENT_STATES = TableLayout(
     "agent_states",
     ["agent_id", "state", "start", "end", "reason", "queue"],
-    {"start": UTC_TIMESTAMP, "end": UTC_TIMESTAMP},
+    {"start": EPOCH_SECONDS, "end": EPOCH_SECONDS},
 )
 
 
@@ -97,7 +97,7 @@ def read_queue_log(path: Path, profile: Profile, batch_rows: int) -> Iterator[Ba
 class _QueueLog:
     def __init__(self, profile: Profile, batch_rows: int):
         self.out = CanonicalRows([_INTERACTIONS, _AGENT_STATES], batch_rows)
-        self.agents = AgentTimeline(lambda row, line, n: self.out.add("agent_states", _with_times(row, "start", "end"), line, n))
+        self.agents = AgentTimeline(lambda row, line, n: self.out.add("agent_states", row, line, n))
         self.open: dict[str, Visit] = {}
         self.visits: OrderedDict[str, tuple[int, float]] = OrderedDict()  # callid → (visits so far, last seen)
         self.dids: dict[str, tuple[int, float]] = {}  # callid → (line, time) of a DID line awaiting its ENTERQUEUE
@@ -110,7 +110,7 @@ class _QueueLog:
         parts = text.split("|")
         if len(parts) < 5 or not parts[4].strip():
             return self._problem("interactions", number, "QL_MALFORMED", text[:120], _FORMAT, "")
-        stamp, callid, queue, agent, event = (p.strip() for p in parts[:5])
+        stamp, callid, queue, agent, event = map(str.strip, parts[:5])
         data = parts[5:]
         while data and not data[-1].strip():  # database exports pad data1…data5 with empty fields
             data.pop()
@@ -229,7 +229,7 @@ class _QueueLog:
         self._emit(visit, row)
 
     def _emit(self, visit: Visit, row: dict) -> None:
-        self.out.add("interactions", _with_times(row, "arrived_at", "queued_at", "answered_at", "ended_at", "abandoned_at"), visit.line, len(visit.lines))
+        self.out.add("interactions", row, visit.line, len(visit.lines))
 
     def _incomplete(self, visit: Visit) -> None:
         """A visit without an outcome: each of its lines is quarantined, the agent's call ends."""
@@ -287,13 +287,6 @@ def _row(visit: Visit, outcome: str, ended: float, *, wait: float | None, talk: 
         "outcome": outcome,
         "transfer_count": 0,
     }
-
-
-def _with_times(row: dict, *names: str) -> dict:
-    for name in names:
-        if row.get(name) is not None:
-            row[name] = utc_from_epoch(row[name])
-    return row
 
 
 def _text(data: list[str], index: int) -> str | None:

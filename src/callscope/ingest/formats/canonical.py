@@ -8,36 +8,54 @@ both into `Batch`es whose `records` add up exactly: rows' `_nlines` plus problem
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 from collections.abc import Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from callscope.ingest.formats.base import Batch, Problem
 from callscope.ingest.formats.jsonfile import BadJson
 
-__all__ = ["CanonicalRows", "TableLayout", "UTC_TIMESTAMP", "utc_from_epoch", "locate_records", "json_snippet"]
+__all__ = ["CanonicalRows", "TableLayout", "UTC_TIMESTAMP", "EPOCH_SECONDS", "MAX_PENDING", "locate_records", "json_snippet"]
 
 # Instants (epoch seconds, ISO 8601 with an offset) travel as UTC time stamps; the pipeline turns
 # them into wall-clock time in the store's reporting time zone.
 UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
-
-
-def utc_from_epoch(seconds: float) -> dt.datetime:
-    return dt.datetime.fromtimestamp(seconds, dt.UTC)
+# A column a reader fills with Unix epoch seconds (floats); it is handed over as UTC_TIMESTAMP.
+EPOCH_SECONDS = "epoch seconds"
 
 
 class TableLayout:
     """The columns a reader fills for one canonical table, with their Arrow types (text by default)."""
 
-    def __init__(self, table: str, columns: list[str], types: dict[str, pa.DataType] | None = None):
+    def __init__(self, table: str, columns: list[str], types: dict[str, pa.DataType | str] | None = None):
         types = types or {}
         self.table = table
-        self.schema = pa.schema(
-            [pa.field(c, types.get(c, pa.string())) for c in columns] + [pa.field("_line", pa.int64()), pa.field("_nlines", pa.int64())]
-        )
+        self.fields = list(columns)
+        self.columns = [*columns, "_line", "_nlines"]
+        self.types = [types.get(c, pa.string()) for c in columns] + [pa.int64(), pa.int64()]
+
+    def row(self, values: dict, line: int, nlines: int) -> tuple:
+        """A row as a tuple in column order (a fraction of a dict's memory while it waits)."""
+        return (*map(values.get, self.fields), line, nlines)
+
+    def table_of(self, rows: list[tuple]) -> pa.Table:
+        columns = zip(*rows, strict=True)
+        return pa.table({name: _array(values, typ) for name, values, typ in zip(self.columns, columns, self.types, strict=True)})
+
+
+def _array(values, typ) -> pa.Array:
+    if typ == EPOCH_SECONDS:
+        seconds = pa.array(values, pa.float64())
+        return pc.cast(pc.round(pc.multiply(seconds, 1e6)), pa.int64()).cast(UTC_TIMESTAMP)
+    return pa.array(values, typ)
+
+
+# Rows wait as Python tuples, several times the memory of the Arrow batches generic readers hand
+# over, so fewer of them wait at a time.
+MAX_PENDING = 100_000
 
 
 class CanonicalRows:
@@ -45,14 +63,13 @@ class CanonicalRows:
 
     def __init__(self, layouts: list[TableLayout], batch_rows: int):
         self.layouts = {layout.table: layout for layout in layouts}
-        self.batch_rows = max(1, batch_rows)
-        self.rows: dict[str, list[dict]] = {t: [] for t in self.layouts}
+        self.batch_rows = max(1, min(batch_rows, MAX_PENDING))
+        self.rows: dict[str, list[tuple]] = {t: [] for t in self.layouts}
         self.problems: dict[str, list[Problem]] = {t: [] for t in self.layouts}
         self.pending = 0
 
     def add(self, table: str, row: dict, line: int, nlines: int) -> None:
-        row["_line"], row["_nlines"] = line, nlines
-        self.rows[table].append(row)
+        self.rows[table].append(self.layouts[table].row(row, line, nlines))
         self.pending += 1
 
     def problem(self, table: str, problem: Problem) -> None:
@@ -69,9 +86,8 @@ class CanonicalRows:
             rows, problems = self.rows[table], self.problems[table]
             if not rows and not problems:
                 continue
-            records = sum(r["_nlines"] for r in rows) + sum(p.nlines for p in problems)
-            data = pa.Table.from_pylist(rows, schema=layout.schema) if rows else None
-            yield Batch(table, data, problems=problems, records=records)
+            records = sum(r[-1] for r in rows) + sum(p.nlines for p in problems)
+            yield Batch(table, layout.table_of(rows) if rows else None, problems=problems, records=records)
             self.rows[table], self.problems[table] = [], []
         self.pending = 0
 
