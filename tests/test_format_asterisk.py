@@ -107,7 +107,7 @@ def test_small_batches_give_the_same_rows(duck_store, tmp_path):
     from callscope.store import open_store
 
     with open_store(str(tmp_path / "small.duckdb"), timezone="Asia/Shanghai") as small:
-        run = ingest_file(small, QUEUE_LOG, "asterisk_queue_log", batch_rows=2)
+        run = ingest_file(small, QUEUE_LOG, "asterisk_queue_log", batch_rows=4)
         assert (rows(small, "interactions", CALL_COLUMNS, ["_line"]), rows(small, "agent_states", STATE_COLUMNS, ["_line"])) == whole
         assert_balanced(run, read=32, loaded=21, quarantined=11)
 
@@ -203,3 +203,25 @@ def test_impossible_times_are_not_timestamps(line, tmp_path, duck_store):
     path.write_text(line + "\n")
     run = ingest_file(duck_store, path, "asterisk_queue_log")
     assert quarantined(duck_store, run.run_id) == [(1, "interactions", "NOT_A_TIMESTAMP", "time", line.split("|")[0])]
+
+
+@pytest.mark.parametrize(
+    ("outcome_line", "expected"),
+    [
+        # Asterisk 12+: ATTENDEDTRANSFER method|method data|holdtime|calltime|origposition → talk 42 s
+        ("1714957342|c1|support|PJSIP/a|ATTENDEDTRANSFER|BRIDGE|1714957342.9|10|42|1", ("answered", 10.0, 42.0, 1)),
+        # Asterisk 1.4: TRANSFER extension|context|holdtime|calltime (no origposition) → talk 42 s
+        ("1714957342|c1|support|PJSIP/a|TRANSFER|2000|from-internal|10|42", ("answered", 10.0, 42.0, 1)),
+        # old EXITWITHKEY key|position (no waittime): wait = exit − entry = 1714957205 − 1714957200 = 5 s
+        ("1714957205|c1|support|NONE|EXITWITHKEY|0|1", ("callback", 5.0, None, 0)),
+        # COMPLETEAGENT without calltime: talk = end − answer = 1714957342 − 1714957210 = 132 s
+        ("1714957342|c1|support|PJSIP/a|COMPLETEAGENT|10", ("answered", 10.0, 132.0, 0)),
+    ],
+)
+def test_fields_that_differ_between_asterisk_versions(outcome_line, expected, tmp_path, duck_store):
+    connect = "1714957210|c1|support|PJSIP/a|CONNECT|10|1714957210.5|2\n" if expected[0] == "answered" else ""
+    path = tmp_path / "queue_log"
+    path.write_text("1714957200|c1|support|NONE|ENTERQUEUE||555|1\n" + connect + outcome_line + "\n")
+    run = ingest_file(duck_store, path, "asterisk_queue_log")
+    assert rows(duck_store, "interactions", ["outcome", "wait_s", "talk_s", "transfer_count"], ["_line"]) == [expected]
+    assert run.rows_loaded == (3 if connect else 2)

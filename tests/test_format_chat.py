@@ -128,3 +128,17 @@ def test_time_zone_and_agent_map_from_a_copied_profile(store, tmp_path):
         ("A01", at("2024-05-06 09:00:00"), 45.0, 55.0),
     ]
     assert_balanced(run, read=3, loaded=3, quarantined=0)
+
+
+def test_the_profiles_own_timestamp_formats(duck_store, tmp_path):
+    """With timestamp_formats set, `ts` must match one of them and is read in the profile's zone."""
+    path = _write(tmp_path, [
+        {"conversation_id": "f", "ts": "2024/05/06 09:00", "sender": "customer"},
+        {"conversation_id": "f", "ts": "2024-05-06T09:01:00+08:00", "sender": "agent"},  # not that format
+        {"conversation_id": "f", "ts": "2024/05/06 09:02", "sender": "agent"},
+    ])  # fmt: skip
+    mine = copied_profile(tmp_path, "chat_transcript", timestamp_formats=["%Y/%m/%d %H:%M"], timezone="Asia/Shanghai")
+    run = ingest_file(duck_store, path, mine)
+    assert rows(duck_store, "messages", ["seq", "ts", "_line"], ["seq"]) == [(1, at("2024-05-06 09:00:00"), 1), (2, at("2024-05-06 09:02:00"), 3)]
+    assert quarantined(duck_store, run.run_id) == [(2, "messages", "NOT_A_TIMESTAMP", "ts", "2024-05-06T09:01:00+08:00")]
+    assert_balanced(run, read=3, loaded=2, quarantined=1)
