@@ -162,7 +162,7 @@ def _process(store: Store, batch: Batch, profile: Profile, fmt: str, ctx: ParseC
     run.rows_read += batch.records
     if batch.problems:
         _quarantine_problems(store, batch.problems, name, run, lang)
-    active = profile if name == profile.table else canonical_profile(name, profile.source_name)
+    active = profile.for_table(name)
     if batch.data is not None and batch.data.num_rows:
         columns = resolve_columns(spec, active, batch.data.column_names, run.source_file, loose=fmt in LOOSE_COLUMNS)
         batch.data = _add_missing(batch.data, columns)

@@ -8,7 +8,7 @@ profile is any YAML file with the same keys. Errors name the profile file and li
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -120,6 +120,15 @@ class Profile:
 
     def describe(self, lang: str) -> str:
         return self.description.get("zh" if lang == "zh" else "en") or self.description.get("en", "")
+
+    def for_table(self, table: str) -> "Profile":
+        """This profile for another table a platform export also fills (Asterisk's agent_states):
+        the same settings, and the value maps of fields that table shares, such as agent_id."""
+        if table == self.table:
+            return self
+        spec = table_spec(table)
+        shared = {n: cs for n, cs in self.columns.items() if n in spec and cs.column == n and cs.expr is None}
+        return replace(self, table=table, columns=shared)
 
 
 def canonical_profile(table: str = "interactions", source: str | None = None) -> Profile:
@@ -248,9 +257,11 @@ def _column(table: str, fname: str, raw: Any, lines: _Lines) -> ColumnSpec:
         problem = check_expression(str(raw["expr"]), spec)
         if problem:
             raise lines.error(where, f"{fname}: {problem}")
+    # A field given only a map, default, unit or format reads the column of its own name.
+    column = raw.get("column", None if sources else fname)
     return ColumnSpec(
         fname,
-        column=raw.get("column"),
+        column=column,
         value=raw.get("value"),
         expr=str(raw["expr"]) if "expr" in raw else None,
         formats=formats,

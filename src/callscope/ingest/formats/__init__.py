@@ -7,7 +7,10 @@ line. Generic files keep their own column names (the profile maps them); platfor
 
 from __future__ import annotations
 
+from callscope.ingest.formats.amazon_connect import read_connect_ctr
+from callscope.ingest.formats.asterisk import read_queue_log
 from callscope.ingest.formats.base import DEFAULT_BATCH_ROWS, Batch, Problem, Reader
+from callscope.ingest.formats.chat import read_chat_transcript
 from callscope.ingest.formats.csvfile import read_csv, read_tsv
 from callscope.ingest.formats.excel import read_xlsx
 from callscope.ingest.formats.jsonfile import read_json
@@ -22,6 +25,9 @@ READERS: dict[str, Reader] = {
     "parquet": read_parquet,
     "jsonl": read_json,
     "json": read_json,
+    "asterisk_queue_log": read_queue_log,
+    "amazon_connect_ctr": read_connect_ctr,
+    "chat_transcript": read_chat_transcript,
 }
 
 # Text formats whose values may carry stray spaces around them (trimmed before parsing).
