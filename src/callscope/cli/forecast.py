@@ -34,7 +34,7 @@ def forecast_command(
     end: Annotated[str | None, typer.Option(help="History before this time (store)")] = None,
     backtest_weeks: Annotated[float, typer.Option(help="Weeks of recent history the backtest covers (0 = no backtest)")] = 4,
     train_weeks: Annotated[float, typer.Option(help="Weeks of history each fit sees (0 = all)")] = 8,
-    models: Annotated[str, typer.Option(help="Candidate models, comma-separated: seasonal_naive, mstl_ets, mstl_arima")] = "seasonal_naive,mstl_ets",
+    models: Annotated[str, typer.Option(help="Candidate models, comma-separated: seasonal_naive, mstl_ets, mstl_ses, mstl_arima")] = "seasonal_naive,mstl_ets,mstl_ses",
     levels: Annotated[str, typer.Option(help="Prediction interval levels in %, comma-separated")] = "80,95",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the forecast to this file (.csv or .json)")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",

@@ -110,7 +110,8 @@ def fit_and_forecast(
     if train_size is not None:
         df = df.tail(train_size)
     native = scores is None or len(scores) == 0
-    fc = sf.forecast(df=df, h=h, level=list(levels) if native else None)
+    has_own_intervals = name != "mstl_ses"  # statsforecast's SES has no intervals of its own
+    fc = sf.forecast(df=df, h=h, level=list(levels) if native and has_own_intervals else None)
     n = len(target.y)
     positions = np.arange(n, n + h)
     factor = target.factor[positions]
@@ -118,7 +119,9 @@ def fit_and_forecast(
     out = pd.DataFrame({"position": positions, "forecast": mean})
     sigma = target.sigma(positions, mean)
     for level in levels:
-        if native:
+        if native and not has_own_intervals:
+            lo = hi = np.full(h, np.nan)
+        elif native:
             lo = fc[f"{name}-lo-{level}"].to_numpy() * factor
             hi = fc[f"{name}-hi-{level}"].to_numpy() * factor
         else:

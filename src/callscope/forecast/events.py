@@ -118,7 +118,7 @@ def _tidy(df: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
     df = df.copy()
     where = f"{path}: " if path else "events: "
     for column in ("start", "end"):
-        df[column] = pd.to_datetime(df[column], errors="coerce").astype("datetime64[ns]")
+        df[column] = pd.to_datetime(df[column], errors="coerce", format="mixed").astype("datetime64[ns]")
     if df.start.isna().any():
         row = int(np.flatnonzero(df.start.isna().to_numpy())[0])
         raise ValueError(f"{where}event {df.event_id.iloc[row]!r} has no valid start time")

@@ -23,7 +23,7 @@ from callscope.forecast.backtest import Target, fit_and_forecast, run_backtest
 from callscope.forecast.calendar import Calendar, closed_days, fill_masked, infer_calendar, regularise
 from callscope.forecast.events import event_effects
 from callscope.forecast.history import aggregate, infer_grain, series_attributes
-from callscope.forecast.models import DEFAULT_MODELS, Periods, seasonal_periods
+from callscope.forecast.models import BASELINE, DEFAULT_MODELS, seasonal_periods
 
 __all__ = ["ForecastResult", "Note", "forecast", "horizon_days"]
 
@@ -149,7 +149,9 @@ def _forecast_target(target, models, periods, h, n_windows, train_size, levels):
         bt = run_backtest(target, models, periods, h=h, n_windows=n_windows, train_size=train_size, levels=levels)
         chosen, scores, table = bt.chosen, bt.scores, bt.metrics.assign(chosen=lambda m: m.model == bt.chosen)
     else:
-        chosen = next((m for m in ("mstl_ets", "mstl_arima") if m in models and periods.seasons), models[0])
+        # Without a backtest the intervals are the model's own; mstl_ses has none, so prefer the others.
+        preferred = ("mstl_ets", "mstl_arima") if periods.seasons else ()
+        chosen = next((m for m in preferred + (BASELINE,) if m in models), models[0])
         scores, table = None, pd.DataFrame({"model": [chosen], "chosen": [True]})
     fc = fit_and_forecast(target, chosen, periods, h=h, train_size=train_size, levels=levels, scores=scores)
     return fc.assign(model=chosen), table

@@ -229,6 +229,8 @@ def _check_minutes(minutes: int) -> None:
 
 def _parse_times(column: pd.Series, path: Path) -> pd.Series:
     parsed = pd.to_datetime(column, errors="coerce")
+    if parsed.isna().any():  # the format of the first row did not fit every row
+        parsed = pd.to_datetime(column, errors="coerce", format="mixed")
     bad = parsed.isna()
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
