@@ -23,7 +23,7 @@ from callscope.forecast.backtest import Target, fit_and_forecast, run_backtest
 from callscope.forecast.calendar import Calendar, closed_days, fill_masked, infer_calendar, regularise
 from callscope.forecast.events import event_effects
 from callscope.forecast.history import aggregate, infer_grain, series_attributes
-from callscope.forecast.models import BASELINE, DEFAULT_MODELS, seasonal_periods
+from callscope.forecast.models import BASELINE, DEFAULT_MODELS, MODEL_NAMES, seasonal_periods
 
 __all__ = ["ForecastResult", "Note", "forecast", "horizon_days"]
 
@@ -67,6 +67,9 @@ def forecast(
     season, which MSTL adds once two years of history are in the window).
     """
     levels = _check_levels(levels)
+    horizon_days(horizon)  # a bad horizon fails before any work
+    if not models:
+        raise ValueError(f"no candidate models given; choose from {', '.join(MODEL_NAMES)}")
     if history.empty:
         raise ValueError("the history is empty: no offered contacts in the chosen period and series")
     grain = infer_grain(history)
@@ -76,11 +79,10 @@ def forecast(
     closed = closed_days(history)
     attributes = series_attributes(history)
     notes = [Note("closed_days", {"n": len(closed), "days": _list_days(closed)})] if closed else []
+    settings = _Settings(horizon, levels, backtest_weeks, train_weeks, tuple(models))
     frames, tables = [], []
     for name, series in history.groupby("series", sort=True):
-        fc, bt, series_notes = _forecast_series(
-            name, series, grain, closed, attributes.get(name, {}), events, horizon, levels, backtest_weeks, train_weeks, models
-        )
+        fc, bt, series_notes = _forecast_series(name, series, grain, closed, attributes.get(name, {}), events, settings)
         frames.append(fc)
         tables.append(bt)
         notes.extend(series_notes)
@@ -100,48 +102,61 @@ def horizon_days(horizon: str | int) -> tuple[int | None, int | None]:
     return int(match.group(1)) * (7 if match.group(2) == "w" else 1), None
 
 
-def _forecast_series(name, series, grain, closed, attributes, events, horizon, levels, backtest_weeks, train_weeks, models):
+@dataclass(frozen=True)
+class _Settings:
+    horizon: str | int
+    levels: tuple[int, ...]
+    backtest_weeks: float
+    train_weeks: float | None
+    models: tuple[str, ...]
+
+
+def _forecast_series(name, series, grain, closed, attributes, events, settings: _Settings):
     calendar = infer_calendar(series, grain)
     grid, outside = regularise(series, calendar, closed)
     notes = [Note("outside_calendar", {"series": name, "n": round(outside)})] if outside > 0 else []
-    stamps = pd.DatetimeIndex(grid.interval_start)
-    future = _future_stamps(calendar, stamps[-1], horizon)
-    h = len(future)
-    imputed = grid.imputed.to_numpy()
-    offered = grid.offered.to_numpy()
-    effects = None
-    if events is not None and len(events):
-        effects = event_effects(events, attributes, stamps, offered, imputed, future, calendar.weekly)
-        notes += [Note("event_estimated", {"series": name, "event": e, "factor": f"{f:.2f}"}) for e, f in effects.estimated.items()]
-        notes += [Note("event_unknown", {"series": name, "event": e}) for e in effects.unknown]
-    factor_hist = effects.history if effects else np.ones(len(stamps))
-    factor_future = effects.future if effects else np.ones(h)
-    closed_by_event = factor_hist == 0
-    masked = imputed | closed_by_event
-    offered_fit = fill_masked(np.where(closed_by_event, 0.0, offered / np.where(closed_by_event, 1.0, factor_hist)), masked, calendar.weekly)
-    open_future = calendar.is_open(future).astype(float)
-    targets = [
-        Target("offered", offered_fit, offered, np.concatenate([factor_hist, factor_future * open_future]), ~masked, calendar.weekly)
-    ]
-    if not grid.handled.isna().all():
-        targets.append(_aht_target(grid, masked, open_future, calendar))
-    n = len(stamps)
-    train_size = None if train_weeks is None else max(int(round(train_weeks * calendar.weekly)), 2 * calendar.daily)
-    n_windows = _windows(n, h, backtest_weeks, calendar)
-    if backtest_weeks and n_windows == 0:
+    future = _future_stamps(calendar, grid.interval_start.iloc[-1], settings.horizon)
+    targets, event_notes = _targets(name, grid, calendar, future, events, attributes)
+    notes += event_notes
+    n, h = len(grid), len(future)
+    weeks = settings.train_weeks
+    train_size = None if weeks is None else max(int(round(weeks * calendar.weekly)), 2 * calendar.daily)
+    n_windows = _windows(n, h, settings.backtest_weeks, calendar)
+    if settings.backtest_weeks and n_windows == 0:
         notes.append(Note("no_backtest", {"series": name}))
     periods = seasonal_periods(calendar.daily, calendar.weekly, min(n - n_windows * h, train_size or n))
     frames, tables = [], []
     for target in targets:
-        fc, table = _forecast_target(target, models, periods, h, n_windows, train_size, levels)
+        fc, table = _forecast_target(target, settings.models, periods, h, n_windows, train_size, settings.levels)
         fc.insert(0, "interval_start", future[fc.position.to_numpy() - n])
         frames.append(fc.drop(columns="position").assign(series=name, measure=target.measure))
         tables.append(table.assign(series=name, measure=target.measure))
-    fc = pd.concat(frames, ignore_index=True)
-    order = ["series", "measure", "interval_start", "model", "forecast"] + [f"{b}_{lv}" for lv in levels for b in ("lo", "hi")]
+    bounds = [f"{b}_{lv}" for lv in settings.levels for b in ("lo", "hi")]
+    fc = pd.concat(frames, ignore_index=True)[["series", "measure", "interval_start", "model", "forecast", *bounds]]
     bt = pd.concat(tables, ignore_index=True)
     bt = bt[["series", "measure"] + [c for c in bt.columns if c not in ("series", "measure")]]
-    return fc[order], bt, notes
+    return fc, bt, notes
+
+
+def _targets(name, grid, calendar, future, events, attributes) -> tuple[list[Target], list[Note]]:
+    """Volume (÷ event factors, closed intervals filled) and, where handle time is known, AHT."""
+    stamps = pd.DatetimeIndex(grid.interval_start)
+    imputed, offered = grid.imputed.to_numpy(), grid.offered.to_numpy()
+    factor_hist, factor_future, notes = np.ones(len(stamps)), np.ones(len(future)), []
+    if events is not None and len(events):
+        effects = event_effects(events, attributes, stamps, offered, imputed, future, calendar.weekly)
+        factor_hist, factor_future = effects.history, effects.future
+        notes += [Note("event_estimated", {"series": name, "event": e, "factor": f"{f:.2f}"}) for e, f in effects.estimated.items()]
+        notes += [Note("event_unknown", {"series": name, "event": e}) for e in effects.unknown]
+    closed_by_event = factor_hist == 0
+    masked = imputed | closed_by_event
+    adjusted = np.where(closed_by_event, 0.0, offered / np.where(closed_by_event, 1.0, factor_hist))
+    open_future = calendar.is_open(future).astype(float)
+    factor = np.concatenate([factor_hist, factor_future * open_future])
+    targets = [Target("offered", fill_masked(adjusted, masked, calendar.weekly), offered, factor, ~masked, calendar.weekly)]
+    if not grid.handled.isna().all():
+        targets.append(_aht_target(grid, masked, open_future, calendar))
+    return targets, notes
 
 
 def _forecast_target(target, models, periods, h, n_windows, train_size, levels):
