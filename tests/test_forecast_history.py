@@ -128,3 +128,15 @@ def test_file_errors_name_the_problem(tmp_path):
     path.write_text("interval_start,offered\n2024-01-01 09:00,5\n2024-01-01 09:30,2\n")
     with pytest.raises(ValueError, match="cannot make 45-minute intervals from 30-minute history"):
         aggregate(history_from_file(path), 45)
+
+
+def test_start_and_end_bound_the_history(duck_store):
+    put_interactions(duck_store, RETRY_ROWS)
+    # from 09:30: i3 (c1's retry — its abandon at 09:21 is outside, so it counts) and i5 → 2
+    late = history_from_store(duck_store, interval_minutes=30, by=(), start="2024-03-04 09:30")
+    assert late.offered.tolist() == [2.0]
+    early = history_from_store(duck_store, interval_minutes=30, by=(), end="2024-03-04 09:30")
+    # before 09:30: sales i1, i2, i4, i6, i7, i8, i9 and billing i10 = 8 attempts, less i2 (a retry) = 7
+    assert early.offered.sum() == 7.0
+    with pytest.raises(ValueError, match="history start 'soon' is not a time"):
+        history_from_store(duck_store, start="soon")

@@ -94,3 +94,18 @@ def test_bad_arguments_say_what_to_write():
         forecast(hist, "1d", models=("prophet",))
     with pytest.raises(ValueError, match="level 120 is not between 0 and 100"):
         forecast(hist, "1d", levels=(80, 120))
+
+
+def test_events_file_is_read_and_checked(tmp_path):
+    from callscope.forecast import events_from_file
+
+    path = tmp_path / "events.csv"
+    path.write_text("name,kind,start,end,effect\nGood Friday,holiday,2024-03-29,,-1\nLaunch,campaign,2024-03-25 09:00,2024-03-25 09:30,1\n")
+    result = forecast(weeks_of(pattern, days=19), "7d", models=("seasonal_naive",), backtest_weeks=1, events=events_from_file(path))
+    fc = by_time(result).forecast
+    # Monday 09:00 doubled (10 → 20), 09:30 untouched (11); Friday (no end: the whole day) closed
+    assert (fc["2024-03-25 09:00"], fc["2024-03-25 09:30"]) == (20, 11)
+    assert fc[fc.index.date == pd.Timestamp("2024-03-29").date()].sum() == 0
+    path.write_text("name,start,effect\nTypo,2024-03-29,-2\n")
+    with pytest.raises(ValueError, match="events.csv line 2: event has effect -2; effects are ≥ -1"):
+        events_from_file(path)

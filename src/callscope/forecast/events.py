@@ -116,24 +116,27 @@ def _covers(row, stamps: pd.DatetimeIndex) -> np.ndarray:
 
 def _tidy(df: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
     df = df.copy()
-    where = f"{path}: " if path else "events: "
     for column in ("start", "end"):
         df[column] = pd.to_datetime(df[column], errors="coerce", format="mixed").astype("datetime64[ns]")
     if df.start.isna().any():
         row = int(np.flatnonzero(df.start.isna().to_numpy())[0])
-        raise ValueError(f"{where}event {df.event_id.iloc[row]!r} has no valid start time")
+        raise ValueError(f"{_where(df, row, path)} has no valid start time; write e.g. 2024-10-01 or 2024-10-01 09:00")
     df["effect"] = pd.to_numeric(df["effect"], errors="coerce")
     bad = df.effect < -1
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise ValueError(
-            f"{where}event {df.event_id.iloc[row]!r} has effect {df.effect.iloc[row]}; effects are ≥ -1 (-1 = closed, 0.2 = +20 %)"
+            f"{_where(df, row, path)} has effect {df.effect.iloc[row]:g}; effects are ≥ -1 (-1 = closed, 0.2 = +20 %)"
         )
     for column in ("event_id", "kind", "name", "queue", "channel"):
         df[column] = df[column].where(df[column].notna(), None)
     # Events of the same name share an estimated effect (e.g. each year's "National Day").
     df["label"] = [n if n else f"{k or 'event'} {e}" for n, k, e in zip(df.name, df.kind, df.event_id)]
     return df
+
+
+def _where(df: pd.DataFrame, row: int, path: Path | None) -> str:
+    return f"{path} line {row + 2}: event" if path else f"events: event {df.event_id.iloc[row]!r}"
 
 
 def _empty() -> pd.DataFrame:

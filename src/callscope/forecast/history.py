@@ -64,7 +64,8 @@ def history_from_store(
     """Offered contacts (true demand) and handle time per series × interval from `interactions`.
 
     `retry_window_minutes=None` turns the collapsing of repeat attempts off (offered = attempts).
-    `start`/`end` bound arrived_at (start inclusive, end exclusive).
+    `start`/`end` bound arrived_at (start inclusive, end exclusive); repeat attempts are looked
+    for inside those bounds only.
     """
     import ibis
 
@@ -77,9 +78,9 @@ def history_from_store(
         t.direction.isnull() | (t.direction == "inbound"),
     )
     if start is not None:
-        t = t.filter(t.arrived_at >= pd.Timestamp(start).to_pydatetime())
+        t = t.filter(t.arrived_at >= _bound(start, "start"))
     if end is not None:
-        t = t.filter(t.arrived_at < pd.Timestamp(end).to_pydatetime())
+        t = t.filter(t.arrived_at < _bound(end, "end"))
     t = t.mutate(is_retry=_retry_flag(t, retry_window_minutes))
     answered = (t.outcome == "answered") & t.talk_s.notnull()
     handle = t.talk_s.fill_null(0) + t.hold_s.fill_null(0) + t.acw_s.fill_null(0)
@@ -214,6 +215,13 @@ def _series_label(df: pd.DataFrame, by: tuple[str, ...]) -> pd.Series:
     if not by:
         return pd.Series(ALL_SERIES, index=df.index)
     return df[list(by)].astype(str).agg("/".join, axis=1)
+
+
+def _bound(value, name: str):
+    try:
+        return pd.Timestamp(value).to_pydatetime()
+    except (ValueError, TypeError):
+        raise ValueError(f"history {name} {value!r} is not a time; write e.g. 2024-03-01 or 2024-03-01 08:00") from None
 
 
 def _check_by(by: tuple[str, ...]) -> None:
