@@ -109,3 +109,14 @@ def test_events_file_is_read_and_checked(tmp_path):
     path.write_text("name,start,effect\nTypo,2024-03-29,-2\n")
     with pytest.raises(ValueError, match="events.csv line 2: event has effect -2; effects are ≥ -1"):
         events_from_file(path)
+
+
+def test_without_a_backtest_mstl_ets_gives_its_own_intervals():
+    rng = np.random.default_rng(3)
+    noisy = weeks_of(lambda d, k: None if d.weekday() >= 5 else pattern(d, k) + rng.normal(0, 1), days=26)
+    result = forecast(noisy, "1d", backtest_weeks=0)
+    assert result.backtest.to_dict("records") == [{"series": "s", "measure": "offered", "model": "mstl_ets", "chosen": True}]
+    fc = by_time(result)
+    # Monday's pattern 10, 11, 12, 13 plus noise of σ = 1: the forecast stays within a few units
+    assert np.abs(fc.forecast.to_numpy() - [10, 11, 12, 13]).max() < 3
+    assert (fc.lo_95 <= fc.lo_80).all() and (fc.lo_80 <= fc.forecast).all() and (fc.hi_80 <= fc.hi_95).all()
