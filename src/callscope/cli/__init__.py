@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from callscope.cli import data, kpi, staffing
+from callscope.cli import data, forecast, kpi, staffing
 
 __all__ = ["app", "main"]
 
@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (data, kpi, staffing):
+for module in (data, kpi, staffing, forecast):
     module.register(app)
 
 
