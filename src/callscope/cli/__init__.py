@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from callscope.cli import data
+from callscope.cli import data, schedule
 
 __all__ = ["app", "main"]
 
@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (data,):
+for module in (data, schedule):
     module.register(app)
 
 
