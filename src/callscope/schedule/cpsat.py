@@ -28,6 +28,7 @@ from ortools.sat.python import cp_model
 
 from callscope.schedule.assign import assign_agents
 from callscope.schedule.constraints import add_weekly_rules
+from callscope.schedule.greedy import solve_greedy
 from callscope.schedule.problem import Problem, ProblemError
 from callscope.schedule.result import Schedule, SolveInfo
 
@@ -49,11 +50,12 @@ def solve_cpsat(
 ) -> Schedule:
     """Solve `problem` in about `time_limit` seconds; the result carries the status, gap and times.
 
-    `hint` (e.g. the greedy schedule) is where the search starts."""
+    The search starts from `hint`, by default the greedy baseline's schedule: with few workers
+    CP-SAT can spend long on bounds before it finds any schedule of its own (minimum hours make
+    the empty schedule infeasible), and a start guarantees an answer at least as good."""
     started = time.perf_counter()
     cover = CoverageModel(problem)
-    if hint is not None:
-        cover.add_hint(hint)
+    cover.add_hint(hint if hint is not None else solve_greedy(problem))
     model_seconds = time.perf_counter() - started
     solver = new_solver(time_limit * COVERAGE_SHARE, workers, seed, log)
     status = solver.solve(cover.model)
@@ -175,7 +177,11 @@ class CoverageModel:
                     continue
                 short = self.model.new_int_var(0, need, f"u_{q}_{t}")
                 excess = self.model.new_int_var(0, REQ_SCALE * len(p.agents), f"v_{q}_{t}")
-                self.model.add(REQ_SCALE * sum(terms) + short - excess == need)
+                # Two inequalities rather than one equality: minimising makes them tight, and any
+                # schedule is feasible with large enough slack, which lets the search start anywhere.
+                covered = REQ_SCALE * sum(terms)
+                self.model.add(covered + short >= need)
+                self.model.add(covered - excess <= need)
                 self.slack[q, t] = (short, excess)
                 self.objective += [under * short, over * excess]
 
