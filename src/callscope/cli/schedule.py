@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
@@ -47,9 +48,9 @@ def schedule(
     else:
         from callscope.store import open_store
 
+        first = requirement.start.date()
         with open_store(store, create=False) as s:
-            last = requirement.start.date().fromordinal(requirement.start.date().toordinal() + requirement.days - 1)
-            roster = roster_from_store(s, requirement.start.date(), last)
+            roster = roster_from_store(s, first, first + dt.timedelta(days=requirement.days - 1))
     problem = Problem(requirement, setup.templates, roster, setup.rules, setup.weights)
     baseline = solve_greedy(problem)
     best = solve_cpsat(problem, time_limit=time_limit, workers=workers, seed=seed, hint=baseline)  # search starts from the greedy

@@ -122,7 +122,7 @@ def _parse_starts(column: pd.Series, source: str, name: str) -> pd.Series:
     bad = np.flatnonzero(parsed.isna().to_numpy())
     if bad.size:
         i = int(bad[0])
-        raise RequirementError(f"{source} line {i + 2}, column {name}: {column.iloc[i]!r} is not a timestamp; write YYYY-MM-DD HH:MM")
+        raise RequirementError(f"{source} line {i + 2}, column {name}: {str(column.iloc[i])!r} is not a timestamp; write YYYY-MM-DD HH:MM")
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)  # the store keeps local, naive time stamps
     return parsed
@@ -133,7 +133,7 @@ def _parse_required(column: pd.Series, source: str, name: str) -> np.ndarray:
     bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
     if bad.size:
         i = int(bad[0])
-        raise RequirementError(f"{source} line {i + 2}, column {name}: {column.iloc[i]!r} is not a number of agents ≥ 0")
+        raise RequirementError(f"{source} line {i + 2}, column {name}: {str(column.iloc[i])!r} is not a number of agents ≥ 0")
     return values
 
 

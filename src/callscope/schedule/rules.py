@@ -103,9 +103,8 @@ def roster_from_store(store, first_day: dt.date, last_day: dt.date) -> list[Agen
     frame = store.table("agents").to_pandas()
     if frame.empty:
         raise RosterError(f"store {store.url}: the agents table is empty; import a roster or pass --agents FILE or --headcount N")
-    hired = pd.to_datetime(frame["hire_date"]).dt.date
-    left = pd.to_datetime(frame["leave_date"]).dt.date
-    employed = (hired.isna() | (hired <= last_day)) & (left.isna() | (left >= first_day))
+    hired, left = pd.to_datetime(frame["hire_date"]), pd.to_datetime(frame["leave_date"])
+    employed = (hired.isna() | (hired <= pd.Timestamp(last_day))) & (left.isna() | (left >= pd.Timestamp(first_day)))
     return roster_from_frame(frame[employed.to_numpy()].reset_index(drop=True), source=f"store {store.url}, table agents")
 
 
