@@ -66,8 +66,8 @@ def compute(
             whole = KpiContext(store, config, period, [], None, ctx.filters, ctx.opts, lang)
             result = add_total(ctx, result, evaluate(whole, chosen, all_targets))
     result = add_targets(ctx, result, all_targets)
-    result.insert(len(ctx.columns) + 1, "name", result["kpi"].map(lambda i: CATALOGUE[i].name(lang)))
-    result.insert(len(ctx.columns) + 2, "unit", result["kpi"].map(lambda i: CATALOGUE[i].unit))
+    result.insert(len(ctx.columns) + 1, "name", result["kpi"].map({k.id: k.name(lang) for k in chosen}))
+    result.insert(len(ctx.columns) + 2, "unit", result["kpi"].map({k.id: k.unit for k in chosen}))
     order = {k.id: i for i, k in enumerate(chosen)}
     result = result.sort_values(ctx.columns + ["kpi"], key=lambda s: s.map(order) if s.name == "kpi" else s, kind="stable")
     result.attrs.update(period=period.label, period_start=period.start, period_end=period.end, options=opts, columns=ctx.columns)

@@ -93,25 +93,27 @@ def _grouped(ctx: KpiContext, base: str, kpis: list[KPI], targets: list[Target])
         population = t[f"_p_{m.population}"]
         kept = population & t[f"_keep_{k.family}"]
         if isinstance(m, Sum):
-            aggs[f"{k.id}__num"] = _sum_where(m.numerator(t, o), kept)
-            aggs[f"{k.id}__den"] = _sum_where(m.denominator(t, o), kept) if m.denominator else kept.sum()
+            aggs[f"{k.id}__num"] = _sum_where(t, m.numerator(t, o), kept)
+            aggs[f"{k.id}__den"] = _sum_where(t, m.denominator(t, o), kept) if m.denominator else t.count(where=kept)
         elif isinstance(m, Quantile):
             column = m.column(t, o)
             use = kept & column.notnull()
             aggs[f"{k.id}__val"] = column.quantile(m.q, where=use)
-            aggs[f"{k.id}__den"] = use.sum()
+            aggs[f"{k.id}__den"] = t.count(where=use)
         for rule in rules:
             flag_column = f"_ex_{k.family}__{rule}"
             if flag_column in t.columns:
-                aggs.setdefault(f"_x__{m.population}__{k.family}__{rule}", (population & t[flag_column]).sum())
+                aggs.setdefault(f"_x__{m.population}__{k.family}__{rule}", t.count(where=population & t[flag_column]))
     grouped = t.group_by(ctx.columns).aggregate(**aggs) if ctx.columns else t.aggregate(**aggs)
     return _melt(ctx, grouped.to_pandas(), kpis, rules)
 
 
-def _sum_where(value, kept):
-    """Σ value over the kept rows; a constant counts the rows (times the constant)."""
-    if isinstance(value, ir.Scalar):
-        return kept.sum().cast("float64") * value
+def _sum_where(t, value, kept):
+    """Σ value over the kept rows: a condition is counted, a constant true counts the rows."""
+    if isinstance(value, ir.Scalar) and value.type().is_boolean():
+        return t.count(where=kept)
+    if value.type().is_boolean():
+        return t.count(where=kept & value)
     return value.cast("float64").sum(where=kept)
 
 
@@ -156,6 +158,8 @@ def _rule_counts(counts: dict[str, pd.Series], n: int) -> pd.Series:
     """'rule=n; other=m' per row, listing only rules that dropped something."""
     text = pd.Series([""] * n, dtype=object)
     for rule, series in counts.items():
+        if not (series > 0).any():
+            continue
         piece = (rule + "=" + series.astype(str)).where(series > 0, "").reset_index(drop=True)
         text = (text + "; " + piece).where((text != "") & (piece != ""), text + piece)
     return text

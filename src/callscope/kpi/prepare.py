@@ -53,7 +53,7 @@ def _prepare(ctx: KpiContext, base: str, needs: set[str]) -> ir.Table:
     if base == "events":
         t = t.mutate(start=ibis.coalesce(t.detected_at, t.start))
     time_col = TIME_COLUMN[base]
-    if base == "interactions" and "fcr" in needs:
+    if base == "interactions" and "fcr" in needs and ctx.opts["fcr_method"] == "repeat":
         t = _with_next_contact(t)
     t = t.filter(ctx.within(t[time_col]))
     wanted = set(ctx.dims) | set(ctx.filters)

@@ -51,9 +51,12 @@ def seconds_between(start: ir.TimestampValue, end: ir.TimestampValue) -> ir.Nume
     return end.epoch_seconds().cast("float64") - start.epoch_seconds().cast("float64")
 
 
-def flag(condition: ir.BooleanValue) -> ir.IntegerValue:
-    """1 where the condition holds, else 0 (NULL counts as 0)."""
-    return ibis.cases((condition.fill_null(False), 1), else_=0)
+def flag(condition: ir.BooleanValue) -> ir.BooleanValue:
+    """A row condition to count: true where it holds, NULL counting as false.
+
+    A Sum's numerator or denominator that is a condition is counted (COUNT … FILTER), which
+    engines aggregate faster than a sum of 0/1 values."""
+    return condition.fill_null(False)
 
 
 def _in(column: ir.Value, values) -> ir.BooleanValue:

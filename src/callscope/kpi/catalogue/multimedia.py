@@ -24,7 +24,7 @@ def _per_session(column):
 
 
 def _script_denominator(t, o):
-    return t._m_agent_msgs.fill_null(0) if o["script_denominator"] == "agent_messages" else ibis.literal(1)
+    return t._m_agent_msgs.fill_null(0) if o["script_denominator"] == "agent_messages" else ibis.literal(True)
 
 
 def _concurrency(ctx):

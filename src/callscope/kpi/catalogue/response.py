@@ -15,7 +15,7 @@ def _mean_gap(population, start, end):
     def known(t):
         return t[start].notnull() & t[end].notnull()
 
-    return Sum(population, lambda t, o: ibis.cases((known(t), seconds_between(t[start], t[end])), else_=0), lambda t, o: flag(known(t)))
+    return Sum(population, lambda t, o: seconds_between(t[start], t[end]), lambda t, o: flag(known(t)))
 
 
 def _within(population, start, end):

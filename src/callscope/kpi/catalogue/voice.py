@@ -27,7 +27,7 @@ def _sl_denominator(t, o):
     if variant == "answered":
         return flag(t.outcome == "answered")
     if variant == "offered":
-        return ibis.literal(1)
+        return ibis.literal(True)
     return flag(~short_abandon(t, o))
 
 
@@ -42,7 +42,9 @@ def _mean(population, column, where=None):
         ok = column(t).notnull()
         return ok & where(t, o) if where else ok
 
-    return Sum(population, lambda t, o: ibis.cases((known(t, o), column(t)), else_=0), lambda t, o: flag(known(t, o)))
+    # SUM skips NULLs, so only the extra condition needs spelling out in the numerator.
+    numerator = (lambda t, o: ibis.cases((where(t, o), column(t)), else_=ibis.null("float64"))) if where else (lambda t, o: column(t))
+    return Sum(population, numerator, lambda t, o: flag(known(t, o)))
 
 
 def _share(population, condition, known):
@@ -59,7 +61,7 @@ VOICE = (
         _OFFERED_NOTE_EN + " Blocked contacts and contacts that ended in the IVR are not offered.",
         _OFFERED_NOTE_ZH + "被拒接入和在IVR中结束的接触不计入。",
         ("interactions.outcome", "interactions.channel"),
-        Sum("queue_offered", lambda t, o: ibis.literal(1), ratio=False),
+        Sum("queue_offered", lambda t, o: ibis.literal(True), ratio=False),
         options=("queue_channels",), additive=True,
     ),
     KPI(
@@ -67,7 +69,7 @@ VOICE = (
         "Contacts answered by an agent, on any channel (outcome answered).",
         "由坐席应答的接触,所有渠道(结果为应答)。",
         ("interactions.outcome",),
-        Sum("handled", lambda t, o: ibis.literal(1), ratio=False),
+        Sum("handled", lambda t, o: ibis.literal(True), ratio=False),
         additive=True,
     ),
     KPI(
@@ -220,7 +222,7 @@ VOICE = (
         "NPS = (promoters 9–10 − detractors 0–6) ÷ respondents × 100, on the 0–10 likelihood-to-recommend score; from −100 to 100.",
         "净推荐值 =(推荐者9–10分 − 贬损者0–6分)÷ 答题人数 × 100,基于0–10分推荐意愿;取值 −100 到 100。",
         ("interactions.nps",),
-        Sum("contacts", lambda t, o: flag(t.nps >= 9) - flag(t.nps <= 6), lambda t, o: flag(t.nps.notnull()), scale=100.0),
+        Sum("contacts", lambda t, o: ibis.cases((t.nps >= 9, 1), (t.nps <= 6, -1), else_=0), lambda t, o: flag(t.nps.notnull()), scale=100.0),
     ),
     KPI(
         "QA", "voice", "interactions", "Quality score", "质检得分", "score", "higher",
