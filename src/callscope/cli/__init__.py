@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from callscope.cli import data, kpi
+from callscope.cli import data, demo, kpi
 
 __all__ = ["app", "main"]
 
@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (data, kpi):
+for module in (data, kpi, demo):
     module.register(app)
 
 

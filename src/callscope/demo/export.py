@@ -144,8 +144,10 @@ def _team_queue(family: Family, n: int) -> pa.Array:
 
 
 def _reasons(state: np.ndarray) -> pa.DictionaryArray:
-    codes = np.array([i if r else -1 for i, r in enumerate(REASONS)])[state]
-    return coded(codes, [r or "" for r in REASONS])
+    """The reason code of a break-like state (none for available, on a contact, wrap-up)."""
+    given = [r for r in REASONS if r]
+    codes = np.array([given.index(r) if r else -1 for r in REASONS])[state]
+    return coded(codes, given)
 
 
 def schedule_columns(cfg: DemoConfig, roster: Roster, rows: dict) -> dict[str, pa.Array]:

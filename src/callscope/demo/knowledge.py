@@ -62,11 +62,12 @@ def build_hotspots(cfg: DemoConfig) -> Hotspots:
     category = np.repeat(np.arange(len(HOTSPOT_TITLES)), len(HOTSPOT_TITLES[0]))
     poor = np.zeros(n, bool)
     poor[rng.choice(n, size=10, replace=False)] = True
-    span = cfg.days * DAY_S
-    flagged = np.where(poor, rng.uniform(0.1, 0.8, n) * span, np.nan)
+    # Flagged and repaired on working days' office hours (10:00–18:00).
+    office = lambda day: np.floor(day) * DAY_S + rng.uniform(10 * 3600, 18 * 3600, n)  # noqa: E731
+    flagged = np.where(poor, office(rng.uniform(0.1, 0.8, n) * cfg.days), np.nan)
     fixed = poor & (rng.random(n) < 0.7)
-    repaired = np.where(fixed, flagged + rng.uniform(3, 40, n) * DAY_S, np.nan)
-    repaired = np.where(repaired < span, np.rint(repaired), np.nan)
+    repaired = np.where(fixed, office(flagged / DAY_S + rng.uniform(3, 40, n)), np.nan)
+    repaired = np.where(repaired < cfg.days * DAY_S, np.rint(repaired), np.nan)
     reason = tuple(REPAIR_REASONS[i] if p else None for i, p in zip(rng.integers(0, len(REPAIR_REASONS), n), poor))
     ids = tuple(f"H{i + 1:03d}" for i in range(n))
     return Hotspots(ids, titles, category, np.rint(flagged), repaired, reason)

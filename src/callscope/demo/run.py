@@ -26,14 +26,18 @@ def run_demo(
     seed: int = DEFAULT_SEED,
     end: str = DEFAULT_END,
     lang: str | None = None,
+    on_generate: Callable[[], None] | None = None,
     on_import: Callable[[ImportRun], None] | None = None,
 ) -> list[ImportRun]:
     """Generate the demo centre into `out_dir` and import every file into the store.
 
     Each file goes through `ingest_file` like any user's file, so each import has its own
-    accounting (rows read = loaded + quarantined + duplicate); `on_import` sees each as it ends.
+    accounting (rows read = loaded + quarantined + duplicate). `on_generate` is called once the
+    arguments are found valid, `on_import` after each import.
     """
     check_not_future(DemoConfig(rows=rows, months=months, end=end, seed=seed))
+    if on_generate:
+        on_generate()
     paths = generate(out_dir, months=months, rows=rows, seed=seed, end=end)
     runs = []
     with open_store(store_url, timezone=DEMO_TIMEZONE) as store:

@@ -136,7 +136,6 @@ CUSTOMER_QUESTIONS = (
     ("快递好几天没动了", "物流信息一直不更新", "能不能改送货时间?"),
     ("优惠券怎么用不了?", "活动价什么时候开始?", "买贵了能退差价吗?"),
 )
-CHAT["customer_questions"] = tuple(q for qs in CUSTOMER_QUESTIONS for q in qs)
 
 
 

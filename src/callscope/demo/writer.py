@@ -47,7 +47,10 @@ def ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
 
 
 def coded(codes: np.ndarray, vocabulary) -> pa.DictionaryArray:
-    """Text as codes into a vocabulary; -1 is empty."""
+    """Text as codes into a vocabulary of distinct values; -1 is empty."""
+    vocabulary = list(vocabulary)
+    # A repeated value would make Arrow's Parquet writer re-encode the column, and not byte-stably.
+    assert len(set(vocabulary)) == len(vocabulary), "a vocabulary repeats a value"
     codes = np.asarray(codes)
     indices = pa.array(codes.astype(np.int32, copy=False), mask=codes < 0)
     return pa.DictionaryArray.from_arrays(indices, pa.array(list(vocabulary), pa.string()))
