@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import filecmp
 
-import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest

@@ -62,9 +62,6 @@ class Roster:
     def size(self) -> int:
         return self.number.size
 
-    def team_of(self) -> list[str]:
-        return [f"{self.family.team}{s // TEAM_SIZE + 1}组" for s in self.seat]
-
     def available(self, day: int, weekday: int) -> tuple[np.ndarray, np.ndarray]:
         """Agents on duty this day (not resting), and resting agents who can do overtime."""
         agents = self.occupant[day]
@@ -90,11 +87,10 @@ def build_roster(cfg: DemoConfig, family: Family, seats_needed: np.ndarray, firs
     leave = np.concatenate([np.where(quits, quit_day, 10**6), np.full(int(quits.sum()), 10**6)])
     n_agents = seat.size
     occupant = np.full((days, n_seats), -1, np.int64)
-    d = np.arange(days)[:, None]
+    day = np.arange(days)
     for agent in range(n_agents):  # a few dozen to a few thousand agents: a loop over people is fine
-        s = seat[agent]
-        works = (d[:, 0] >= hire[agent] + TRAINING_DAYS) & (d[:, 0] <= leave[agent])
-        occupant[works, s] = agent
+        works = (day >= hire[agent] + TRAINING_DAYS) & (day <= leave[agent])
+        occupant[works, seat[agent]] = agent
     rest_first = (np.arange(n_seats) * 3) % 7
     return Roster(
         family=family,

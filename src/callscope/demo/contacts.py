@@ -11,7 +11,7 @@ text as integer codes into a vocabulary (-1 = empty), flags as 1/0 floats (nan =
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -52,7 +52,6 @@ class Demand:
     patience: np.ndarray
     outcome: np.ndarray  # outcome for those who never queue (ignored for the others)
     forecast: np.ndarray  # (days, intervals) planners' expected queue joiners
-    parts: dict[str, np.ndarray] = field(default_factory=dict)  # channel-specific pieces of `work`
 
 
 @dataclass
@@ -114,7 +113,7 @@ def finish(ctx: Context, family: Family, demand: Demand, service: Service, colum
 
     wait = columns["wait_s"]
     theme = ctx.incident_theme[day]
-    complaint = feedback.complaints(rng, family.channel, demand.category, wait, resolved | ~answered, repeat, theme) & answered
+    complaint = feedback.complaints(rng, family.channel, demand.category, wait, resolved, repeat, theme) & answered
     comment = np.where(complaint, feedback.complaint_comments(rng, family.channel, demand.category, wait, repeat, theme), -1)
     asked = answered | (outcome == BOT_RESOLVED)
     csat, nps, said = feedback.surveys(rng, family.channel, asked, wait, resolved | settled, complaint, repeat, tenure)

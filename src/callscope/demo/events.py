@@ -20,6 +20,10 @@ __all__ = ["Incident", "public_opinion", "incident_theme_by_day", "event_rows", 
 
 ALERT_DEADLINE = dt.timedelta(hours=2)  # an incident must be alerted within 2 hours of detection
 _ECHO_DAYS = 4
+_THEME_NAMES = {"wait": "排队等待", "logistics": "物流延误", "refund": "退款", "quality": "商品质量", "attitude": "服务态度",
+                "repeat": "重复来电", "billing": "扣费"}
+_COLUMNS = ("event_id", "kind", "name", "start", "end", "detected_at", "alerted_at", "deadline", "channel", "queue", "effect",
+            "description")
 
 
 @dataclass(frozen=True)
@@ -63,32 +67,19 @@ def incident_theme_by_day(incidents: list[Incident], cfg: DemoConfig) -> np.ndar
 
 
 def event_rows(cal: Calendar, incidents: list[Incident]) -> dict[str, list]:
-    rows: dict[str, list] = {k: [] for k in ("event_id", "kind", "name", "start", "end", "detected_at", "alerted_at", "deadline",
-                                              "channel", "queue", "effect", "description")}
-
-    def add(kind, name, start, end, channel, queue, effect, description, detected=None, alerted=None, deadline=None):
-        rows["kind"].append(kind)
-        rows["name"].append(name)
-        rows["start"].append(start)
-        rows["end"].append(end)
-        rows["detected_at"].append(detected)
-        rows["alerted_at"].append(alerted)
-        rows["deadline"].append(deadline)
-        rows["channel"].append(channel)
-        rows["queue"].append(queue)
-        rows["effect"].append(effect)
-        rows["description"].append(description)
-
-    for e in cal.events:
-        add(e.kind, e.name, e.start, e.end, e.channel, e.queue, e.effect, e.description)
-    for inc in incidents:
-        add("public_opinion", "舆情:" + THEMES_ZH[THEMES[inc.theme]], inc.start, inc.end, "social", None, None, inc.description,
-            inc.detected, inc.alerted, inc.detected + ALERT_DEADLINE)
-    order = sorted(range(len(rows["kind"])), key=lambda i: (rows["start"][i], rows["kind"][i], rows["name"][i]))
-    rows = {k: [v[i] for i in order] for k, v in rows.items() if k != "event_id"}
-    rows["event_id"] = [f"EV{i + 1:04d}" for i in range(len(order))]
-    return rows
-
-
-THEMES_ZH = {"wait": "排队等待", "logistics": "物流延误", "refund": "退款", "quality": "商品质量", "attitude": "服务态度",
-             "repeat": "重复来电", "billing": "扣费"}
+    """The events table's columns, one entry per event, in order of start."""
+    events = [
+        {"kind": e.kind, "name": e.name, "start": e.start, "end": e.end, "channel": e.channel, "queue": e.queue,
+         "effect": e.effect, "description": e.description}
+        for e in cal.events
+    ]
+    events += [
+        {"kind": "public_opinion", "name": "舆情:" + _THEME_NAMES[THEMES[inc.theme]], "start": inc.start, "end": inc.end,
+         "channel": "social", "description": inc.description, "detected_at": inc.detected, "alerted_at": inc.alerted,
+         "deadline": inc.detected + ALERT_DEADLINE}
+        for inc in incidents
+    ]
+    events.sort(key=lambda e: (e["start"], e["kind"], e["name"]))
+    for i, event in enumerate(events):
+        event["event_id"] = f"EV{i + 1:04d}"
+    return {column: [e.get(column) for e in events] for column in _COLUMNS}

@@ -42,6 +42,11 @@ def _constant(value: str, n: int) -> pa.DictionaryArray:
     return coded(np.zeros(n, np.int64), [value])
 
 
+def _customer_ids(numbers: np.ndarray) -> pa.Array:
+    """U00012345; customer 0 is the staff's own test number."""
+    return pc.if_else(pa.array(numbers == 0), pa.scalar("TEST-0001"), ids("U", numbers, 8))
+
+
 def _teams(roster: Roster) -> list[str]:
     count = int(roster.seat.max()) // TEAM_SIZE + 1 if roster.size else 1
     return [f"{roster.family.team}{i + 1}组" for i in range(count)]
@@ -50,8 +55,6 @@ def _teams(roster: Roster) -> list[str]:
 def interaction_columns(cfg: DemoConfig, contacts: Contacts, first_id: int) -> dict[str, pa.Array]:
     family, col, n = contacts.family, contacts.columns, contacts.n
     roster = contacts.service.roster
-    customer = col["customer"]
-    customer_id = pc.if_else(pa.array(customer == 0), pa.scalar("TEST-0001"), ids("U", customer, 8))
     ts = {name: timestamps(col[name], cfg.epoch) for name in
           ("arrived_at", "queued_at", "answered_at", "ended_at", "wrapup_end_at", "resolved_at", "abandoned_at")}
     return {
@@ -62,7 +65,7 @@ def interaction_columns(cfg: DemoConfig, contacts: Contacts, first_id: int) -> d
         "queue": coded(col["queue"], family.queue_names),
         "category": coded(col["category"], CATEGORIES),
         "complexity": coded(col["complexity"], ("simple", "complex")),
-        "customer_id": customer_id,
+        "customer_id": _customer_ids(col["customer"]),
         "customer_tier": coded(col["customer_tier"], ("normal", "VIP")),
         "agent_id": coded(col["agent"], agent_ids(roster)),
         "team": coded(col["team"], _teams(roster)),
@@ -80,9 +83,10 @@ def interaction_columns(cfg: DemoConfig, contacts: Contacts, first_id: int) -> d
 
 def message_columns(cfg: DemoConfig, contacts: Contacts, turns: dict, first_id: int, vocabulary: list[str], hotspots: Hotspots) -> dict[str, pa.Array]:
     m = turns["chat"].size
-    chat_ids = ids(ID_PREFIX["chat"], first_id + np.arange(contacts.n), 9)
+    first, last = (int(turns["chat"][0]), int(turns["chat"][-1])) if m else (0, -1)  # turns come in chat order
+    chat_ids = ids(ID_PREFIX["chat"], first_id + np.arange(first, last + 1), 9)
     return {
-        "interaction_id": pa.DictionaryArray.from_arrays(pa.array(turns["chat"].astype(np.int32)), chat_ids),
+        "interaction_id": pa.DictionaryArray.from_arrays(pa.array((turns["chat"] - first).astype(np.int32)), chat_ids),
         "source": _constant(contacts.family.source, m),
         "seq": counts(turns["seq"]),
         "ts": timestamps(turns["ts"], cfg.epoch),
@@ -99,7 +103,6 @@ def ticket_columns(cfg: DemoConfig, contacts: Contacts, rows: dict, first_ticket
     family, col = contacts.family, contacts.columns
     k, c = rows["contact"].size, rows["contact"]
     roster = contacts.service.roster
-    customer = col["customer"][c]
     return {
         "ticket_id": ids("T", first_ticket + np.arange(k), 9),
         "source": _constant("demo-tickets", k),
@@ -108,7 +111,7 @@ def ticket_columns(cfg: DemoConfig, contacts: Contacts, rows: dict, first_ticket
         "queue": coded(col["queue"][c], family.queue_names),
         "category": coded(col["category"][c], CATEGORIES),
         "complexity": coded(col["complexity"][c], ("simple", "complex")),
-        "customer_id": pc.if_else(pa.array(customer == 0), pa.scalar("TEST-0001"), ids("U", customer, 8)),
+        "customer_id": _customer_ids(col["customer"][c]),
         "customer_tier": coded(col["customer_tier"][c], ("normal", "VIP")),
         "agent_id": coded(col["agent"][c], agent_ids(roster)),
         "team": coded(col["team"][c], _teams(roster)),
@@ -166,10 +169,10 @@ def agent_columns(cfg: DemoConfig, rosters: list[Roster]) -> dict[str, pa.Array]
     rows: dict[str, list] = {k: [] for k in ("agent_id", "name", "team", "site", "hire_date", "leave_date", "skills", "hourly_cost")}
     last = cfg.days - 1
     for roster in rosters:
-        family, teams = roster.family, _teams(roster)
+        family, teams, names = roster.family, _teams(roster), agent_ids(roster)
         for i in range(roster.size):
             tenure_years = (last - roster.hire[i]) / 365.25
-            rows["agent_id"].append(f"A{roster.number[i]:04d}")
+            rows["agent_id"].append(names[i])
             rows["name"].append(agent_name(int(roster.number[i])))
             rows["team"].append(teams[roster.seat[i] // TEAM_SIZE])
             team = roster.seat[i] // TEAM_SIZE

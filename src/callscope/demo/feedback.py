@@ -84,12 +84,12 @@ def surveys(rng, channel, asked, wait_s, resolved, complaint, repeat, tenure_day
     latent = latent - 0.3 * repeat + 0.15 * (tenure_days >= 365) + rng.normal(0, 0.6, n)
     csat = np.clip(np.rint(latent), 1, 5)
     nps = np.clip(np.rint(2 * csat - 0.5 + rng.normal(0, 1.2, n)), 0, 10)
-    mood = np.where(csat >= 4, "good", np.where(csat == 3, "neutral", "bad"))
+    mood = np.where(csat >= 4, 0, np.where(csat == 3, 1, 2))  # the order of SURVEY_COMMENTS: good, neutral, bad
     comment = np.full(n, -1)
     says = answers & (rng.random(n) < 0.3)
     pick = rng.integers(0, 1 << 30, n)
-    for key, first in _SURVEY_FIRST.items():
-        mine = says & (mood == key)
+    for i, (key, first) in enumerate(_SURVEY_FIRST.items()):
+        mine = says & (mood == i)
         comment[mine] = first + pick[mine] % len(SURVEY_COMMENTS[key])
     return np.where(answers, csat, np.nan), np.where(answers, nps, np.nan), comment
 

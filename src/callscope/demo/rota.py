@@ -1,10 +1,11 @@
-"""Who works when: the planned shifts handed to agents, each with two breaks and lunch.
+"""Who works when: the planned shifts handed to agents, with their breaks and lunch.
 
 Every day each planned shift goes to an agent on duty (resting agents are called in for overtime
-when a campaign needs more shifts than there are agents on duty). A shift is 9 hours: work, a
-15-minute break after about 2 hours, an hour's lunch staggered over the middle of the shift, a
-second break after about 7 hours. Some agent-days carry an hour of training or a half-hour team
-meeting; a few agents log in one interval late. The plan becomes the `schedules` table; the same
+when a campaign needs more shifts than there are agents on duty). A 9-hour shift has a 15-minute
+break in its third hour, an hour's lunch in the middle and a second break in its seventh hour; a
+5-hour evening shift has one break. Each break goes, agent by agent, where the most agents beyond
+the planned need are on duty (as workforce-management tools place them). Some agent-days carry an
+hour of training or a half-hour team meeting; a few agents log in one interval late. The plan becomes the `schedules` table; the same
 plan, minus late log-ins, says when each agent can take contacts (the on-duty grid of the queue
 simulation), so the agent-state log agrees with both.
 """

@@ -23,7 +23,7 @@ from callscope.schema import TABLES
 
 __all__ = ["DemoWriter", "FILES", "ids", "coded", "timestamps", "flags", "counts", "floats"]
 
-# file → (canonical table, the source system it stands for)
+# file → canonical table, in import order
 FILES = {
     "agents.csv": "agents",
     "schedules.parquet": "schedules",
@@ -111,8 +111,8 @@ class DemoWriter:
             name, table = item
             try:
                 if name not in self._parquet:
-                    # Dictionary pages only where values repeat (Arrow dictionary columns).
-                    repeated = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
+                    # Dictionary pages only where a few values repeat (small Arrow dictionaries).
+                    repeated = [c for c in table.column_names if _few_values(table[c])]
                     self._parquet[name] = pq.ParquetWriter(self.out_dir / name, table.schema, compression="zstd", use_dictionary=repeated)
                 self._parquet[name].write_table(table, row_group_size=_ROW_GROUP)
             except BaseException as exc:  # surfaced in the caller's thread
@@ -142,7 +142,9 @@ class DemoWriter:
             writer.close()
         self._parquet.clear()
         self._raise_failure()
-        return [self.out_dir / name for name in self._order]
+        known = list(FILES)  # reference data first, then what refers to it; other files last
+        order = sorted(self._order, key=lambda name: known.index(name) if name in known else len(known))
+        return [self.out_dir / name for name in order]
 
 
 def _canonical(table: str, columns: dict[str, pa.Array]) -> pa.Table:
@@ -150,6 +152,10 @@ def _canonical(table: str, columns: dict[str, pa.Array]) -> pa.Table:
     unknown = set(columns) - set(spec.names)
     assert not unknown, f"{table}: not canonical fields: {sorted(unknown)}"
     return pa.table({name: columns[name] for name in spec.names if name in columns})
+
+
+def _few_values(column: pa.ChunkedArray) -> bool:
+    return pa.types.is_dictionary(column.type) and all(len(chunk.dictionary) <= 10_000 for chunk in column.chunks)
 
 
 def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
