@@ -49,11 +49,18 @@ def _coerce(option, value):
 
 def evaluate(ctx: KpiContext, kpis: list[KPI], targets: list[Target]) -> pd.DataFrame:
     """Rows of slice columns + VALUE_COLUMNS for every KPI in `kpis` over `ctx.period`."""
-    available = _available_fields(ctx, kpis)
+    # Without filters, fields of a grouped KPI's own table are checked inside its grouped query
+    # (one scan less); fields of other tables, of custom KPIs, and every field when filters narrow
+    # the rows (an empty slice has no data; that does not make a field missing) are checked here.
+    def checked_here(k: KPI, field: str) -> bool:
+        return bool(ctx.filters) or isinstance(k.measure, Custom) or not field.startswith(k.base + ".")
+
+    elsewhere = {k.id: [f for f in k.required_fields(ctx.opts) if checked_here(k, f)] for k in kpis}
+    available = _available_fields(ctx, {f for fields in elsewhere.values() for f in fields})
     frames = []
     by_base: dict[str, list[KPI]] = {}
     for k in kpis:
-        missing = [f for f in k.required_fields(ctx.opts) if f not in available]
+        missing = [f for f in elsewhere[k.id] if f not in available]
         if missing:
             frames.append(_note_rows(ctx, [k], "missing:" + ",".join(missing)))
         elif isinstance(k.measure, Custom):
@@ -86,7 +93,7 @@ def _grouped(ctx: KpiContext, base: str, kpis: list[KPI], targets: list[Target])
     populations = {k.measure.population for k in kpis}
     t = t.mutate(**{f"_p_{p}": POPULATIONS[p](t, ctx.opts).fill_null(False) for p in populations})
     rules = [r.id for r in exclusion_rules(ctx.config, base)]
-    aggs = {}
+    aggs = _Aggregates()
     for k in kpis:
         o = _kpi_options(ctx, k, t, targets)
         m = k.measure
@@ -94,7 +101,8 @@ def _grouped(ctx: KpiContext, base: str, kpis: list[KPI], targets: list[Target])
         kept = population & t[f"_keep_{k.family}"]
         if isinstance(m, Sum):
             aggs[f"{k.id}__num"] = _sum_where(t, m.numerator(t, o), kept)
-            aggs[f"{k.id}__den"] = _sum_where(t, m.denominator(t, o), kept) if m.denominator else t.count(where=kept)
+            if m.ratio:
+                aggs[f"{k.id}__den"] = _sum_where(t, m.denominator(t, o), kept) if m.denominator else t.count(where=kept)
         elif isinstance(m, Quantile):
             column = m.column(t, o)
             use = kept & column.notnull()
@@ -103,9 +111,42 @@ def _grouped(ctx: KpiContext, base: str, kpis: list[KPI], targets: list[Target])
         for rule in rules:
             flag_column = f"_ex_{k.family}__{rule}"
             if flag_column in t.columns:
-                aggs.setdefault(f"_x__{m.population}__{k.family}__{rule}", t.count(where=population & t[flag_column]))
-    grouped = t.group_by(ctx.columns).aggregate(**aggs) if ctx.columns else t.aggregate(**aggs)
-    return _melt(ctx, grouped.to_pandas(), kpis, rules)
+                aggs[f"_x__{m.population}__{k.family}__{rule}"] = t.count(where=population & t[flag_column])
+    own = [] if ctx.filters else sorted({f.split(".", 1)[1] for k in kpis for f in k.required_fields(ctx.opts) if f.startswith(base + ".")})
+    for c in own:
+        aggs[f"_has__{c}"] = t[c].count()
+    grouped = t.group_by(ctx.columns).aggregate(**aggs.unique) if ctx.columns else t.aggregate(**aggs.unique)
+    frame = aggs.expand(grouped.to_pandas())
+    present = {c for c in own if frame[f"_has__{c}"].sum() > 0}
+    usable, notes = [], []
+    for k in kpis:
+        missing = [f for f in k.required_fields(ctx.opts) if f.startswith(base + ".") and f.split(".", 1)[1] not in present]
+        if missing:
+            notes.append(_note_rows(ctx, [k], "missing:" + ",".join(missing)))
+        else:
+            usable.append(k)
+    return pd.concat([_melt(ctx, frame, usable, rules), *notes], ignore_index=True)
+
+
+class _Aggregates(dict):
+    """Named aggregates where identical expressions are computed once (e.g. the offered count
+    that several KPIs share as their denominator) and copied to every name afterwards."""
+
+    def __init__(self):
+        super().__init__()
+        self._first: dict = {}
+
+    def __setitem__(self, name, expr) -> None:
+        self._first.setdefault(expr.op(), name)
+        super().__setitem__(name, expr)
+
+    @property
+    def unique(self) -> dict:
+        return {name: self[name] for name in self._first.values()}
+
+    def expand(self, frame: pd.DataFrame) -> pd.DataFrame:
+        extra = {name: frame[self._first[expr.op()]] for name, expr in self.items() if name not in frame.columns}
+        return pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1) if extra else frame
 
 
 def _sum_where(t, value, kept):
@@ -130,7 +171,7 @@ def _melt(ctx: KpiContext, frame: pd.DataFrame, kpis: list[KPI], rules: list[str
     parts = []
     for k in kpis:
         m = k.measure
-        den = pd.to_numeric(frame[f"{k.id}__den"], errors="coerce").fillna(0.0).to_numpy(float)
+        den = pd.to_numeric(frame[f"{k.id}__den"], errors="coerce").fillna(0.0).to_numpy(float) if f"{k.id}__den" in frame else np.full(len(frame), np.nan)
         if isinstance(m, Quantile):
             num = np.full(len(frame), np.nan)
             value = np.where(den > 0, pd.to_numeric(frame[f"{k.id}__val"], errors="coerce").to_numpy(float), np.nan)
@@ -198,13 +239,12 @@ def _custom(ctx: KpiContext, k: KPI) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _available_fields(ctx: KpiContext, kpis: list[KPI]) -> set[str]:
-    """'table.field' names that have at least one value in the period (one query per table)."""
+def _available_fields(ctx: KpiContext, fields: set[str]) -> set[str]:
+    """Which of the 'table.field' names have at least one value in the period (one query per table)."""
     wanted: dict[str, set[str]] = {}
-    for k in kpis:
-        for name in k.required_fields(ctx.opts):
-            table, column = name.split(".", 1)
-            wanted.setdefault(table, set()).add(column)
+    for name in fields:
+        table, column = name.split(".", 1)
+        wanted.setdefault(table, set()).add(column)
     found = set()
     for table, columns in wanted.items():
         if not ctx.store.has_table(table):

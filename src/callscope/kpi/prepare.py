@@ -58,7 +58,7 @@ def _prepare(ctx: KpiContext, base: str, needs: set[str]) -> ir.Table:
     t = t.filter(ctx.within(t[time_col]))
     wanted = set(ctx.dims) | set(ctx.filters)
     agents = store.table("agents") if wanted & {"tenure_band", "site", "team"} and "agent_id" in t.columns else None
-    t = add_tags(t, time_col, ctx.config, agents, wanted | {"complexity", "customer_tier"})
+    t = add_tags(t, time_col, ctx.config, agents, wanted)
     t = t.mutate(**_slice_columns(t, time_col, ctx))
     t = apply_filters(t, ctx.filters)
     rules = exclusion_rules(ctx.config, base)

@@ -52,11 +52,10 @@ def seconds_between(start: ir.TimestampValue, end: ir.TimestampValue) -> ir.Nume
 
 
 def flag(condition: ir.BooleanValue) -> ir.BooleanValue:
-    """A row condition to count: true where it holds, NULL counting as false.
-
-    A Sum's numerator or denominator that is a condition is counted (COUNT … FILTER), which
-    engines aggregate faster than a sum of 0/1 values."""
-    return condition.fill_null(False)
+    """A row condition to count. A Sum's numerator or denominator that is a condition is counted
+    with COUNT(*) FILTER (WHERE …), where NULL counts as false — so a condition that is negated
+    must fill its NULLs first (see short_abandon)."""
+    return condition
 
 
 def _in(column: ir.Value, values) -> ir.BooleanValue:
