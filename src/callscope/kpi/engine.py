@@ -120,7 +120,7 @@ def _grouped(ctx: KpiContext, base: str, kpis: list[KPI], targets: list[Target])
     present = {c for c in own if frame[f"_has__{c}"].sum() > 0}
     usable, notes = [], []
     for k in kpis:
-        missing = [f for f in k.required_fields(ctx.opts) if f.startswith(base + ".") and f.split(".", 1)[1] not in present]
+        missing = [f for f in k.required_fields(ctx.opts) if f.startswith(base + ".") and f.split(".", 1)[1] in set(own) - present]
         if missing:
             notes.append(_note_rows(ctx, [k], "missing:" + ",".join(missing)))
         else:
