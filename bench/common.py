@@ -27,7 +27,7 @@ start = time.perf_counter()
 result = (lambda: ({body}))()
 seconds = time.perf_counter() - start
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print("\n__MEASURE__" + json.dumps({{"seconds": seconds, "peak_kb": peak_kb, "result": result}}, default=str))
+print("\\n__MEASURE__" + json.dumps({{"seconds": seconds, "peak_kb": peak_kb, "result": result}}, default=str))
 """
 
 
