@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
     app.command("status", help="What the store holds and how recent imports went.")(status)
     app.command("quarantine", help="List quarantined rows with their reasons.")(quarantine)
     app.command("schema", help="The canonical tables and their fields.")(schema)
+    app.command("refresh", help="Rebuild derived tables (per-conversation message statistics), e.g. after changing the sensitive-word lexicon.")(refresh)
     app.command("export", help="Write the store's tables as Parquet files (one per table), e.g. for Spark.")(export)
 
 
@@ -171,3 +172,17 @@ def export(
     with open_store(store, create=False) as s:
         for path in export_parquet(s, folder):
             console.print(tr("kpi.written", lang, path=path))
+
+
+def refresh(
+    store: StoreOpt = None,
+    config: Annotated[Path | None, typer.Option(help="Project configuration (default ./callscope.yaml)")] = None,
+    lang: LangOpt = None,
+) -> None:
+    from callscope.config import load_config
+    from callscope.kpi.conversations import TABLE, refresh as rebuild
+
+    lang = use_lang(lang)
+    with open_store(store, create=False) as s:
+        rebuild(s, load_config(config))
+        console.print(tr("cli.refreshed", lang, table=TABLE, rows=s.count(TABLE)))

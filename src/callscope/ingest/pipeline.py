@@ -140,6 +140,8 @@ def ingest_file(
             if result.conflict:
                 run.problems["CONFLICT"] += result.conflict
             run.tables[name] += result.rows
+        if run.tables.get("messages"):
+            _refresh_conversation_stats(store, run.run_id)
         run.finished_at = dt.datetime.now().replace(microsecond=0)
         if not run.balanced:
             raise AccountingError(
@@ -148,6 +150,14 @@ def ingest_file(
             )
         store.append("import_runs", pa.Table.from_pylist([run.record()], schema=_runs_schema(store)))
     return run
+
+
+def _refresh_conversation_stats(store: Store, run_id: int) -> None:
+    """Keep the derived per-conversation statistics current (same transaction as the import)."""
+    from callscope.config import load_config
+    from callscope.kpi.conversations import refresh
+
+    refresh(store, load_config(), run_id)
 
 
 def _columns(batch: Batch, store: Store) -> list[str]:

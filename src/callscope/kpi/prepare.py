@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import re
-
 import ibis
 import ibis.expr.types as ir
 
@@ -18,6 +16,7 @@ from callscope.clean import FAMILIES, add_tags, exclusion_flags, exclusion_rules
 from callscope.kpi.catalogue.common import seconds_between
 from callscope.kpi.context import KpiContext
 from callscope.kpi.dims import bucket, weekday
+from callscope.kpi import conversations
 from callscope.kpi.lexicon import sensitive_words
 
 __all__ = ["TIME_COLUMN", "BASE_DIMS", "prepared", "message_summary", "apply_filters"]
@@ -118,48 +117,13 @@ def _data_end(ctx: KpiContext):
 
 
 def message_summary(ctx: KpiContext) -> ir.Table:
-    """Per conversation: message counts by sender, scripts used, adoptions, sensitive words, reply gaps."""
+    """Per conversation: message counts, scripts, adoptions, sensitive words, reply gaps (see
+    kpi/conversations.py) — from the stored statistics when they are current, else computed now."""
+    stored = conversations.current(ctx.store, ctx.config)
+    if stored is not None:
+        return stored
     m = ctx.store.table("messages")
     interactions = ctx.store.table("interactions")
     keys = interactions.filter(ctx.within(interactions.arrived_at)).select(_k_source=interactions.source, _k_id=interactions.interaction_id)
     m = m.semi_join(keys, [m.source == keys._k_source, m.interaction_id == keys._k_id])
-    agent = m.sender == "agent"
-    counts = m.group_by(_ms_source=m.source, _ms_id=m.interaction_id).aggregate(
-        _m_agent_msgs=agent.sum(),
-        _m_customer_msgs=(m.sender == "customer").sum(),
-        _m_scripts=(agent & m.script_id.notnull()).sum(),
-        _m_adopted=m.adopted.fill_null(False).sum(),
-        _m_sensitive=ibis.cases((agent, sensitive_hits(m.text, sensitive_words(ctx.config))), else_=0).sum(),
-    )
-    gaps = _reply_gaps(m)
-    return counts.left_join(gaps, [counts._ms_source == gaps._g_source, counts._ms_id == gaps._g_id]).drop("_g_source", "_g_id")
-
-
-def _reply_gaps(m: ir.Table) -> ir.Table:
-    """For each agent reply after customer messages: seconds since the first unanswered customer message."""
-    talk = m.filter(m.sender.isin(["customer", "agent"]))
-    order = ibis.window(group_by=[talk.source, talk.interaction_id], order_by=talk.seq)
-    talk = talk.mutate(_prev=talk.sender.lag().over(order))
-    starts = (talk.sender == "customer") & (talk._prev.isnull() | (talk._prev != "customer"))
-    running = ibis.window(group_by=[talk.source, talk.interaction_id], order_by=talk.seq, rows=(None, 0))
-    talk = talk.mutate(_run_start=ibis.cases((starts, talk.ts), else_=ibis.null("timestamp")).max().over(running))
-    reply = (talk.sender == "agent") & (talk._prev == "customer")
-    talk = talk.mutate(_gap=ibis.cases((reply, seconds_between(talk._run_start, talk.ts)), else_=ibis.null("float64")))
-    return talk.group_by(_g_source=talk.source, _g_id=talk.interaction_id).aggregate(_m_gap_sum=talk._gap.sum(), _m_gap_n=talk._gap.count())
-
-
-_REGEX_SPECIAL = re.compile(r"([.^$*+?()\[\]{}|\\])")
-
-
-def sensitive_hits(text: ir.StringValue, words: list[str]) -> ir.IntegerValue:
-    """Occurrences of any lexicon word in `text`: one alternation pattern, compiled once by the engine.
-
-    Each match is replaced by one marker character; the count of markers is the number of hits
-    (portable across DuckDB, PostgreSQL and Spark, which all lack a common 'count matches').
-    """
-    if not words:
-        return ibis.literal(0)
-    pattern = "(?i)(" + "|".join(_REGEX_SPECIAL.sub(r"\\\1", w) for w in sorted(words, key=len, reverse=True)) + ")"
-    clean = text.fill_null("").replace("\x01", "")
-    marked = clean.re_replace(pattern, "\x01")
-    return marked.length() - marked.replace("\x01", "").length()
+    return conversations.summarise(m, sensitive_words(ctx.config))

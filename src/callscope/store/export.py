@@ -14,7 +14,9 @@ def export_parquet(store: Store, folder: str | Path) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in [*TABLES, *SYSTEM_TABLES]:
+    from callscope.kpi.conversations import TABLE as CONVERSATION_STATS
+
+    for name in [*TABLES, *SYSTEM_TABLES, CONVERSATION_STATS]:
         if store.has_table(name):
             path = folder / f"{name}.parquet"
             store.table(name).to_parquet(path)
