@@ -38,6 +38,6 @@ def report_command(
         chosen = period or default_period(s).label
         paths = write_report(s, kind, chosen, formats=fmt, out_dir=out, lang=lang, actions=actions, targets=targets, config=config, options=options)
     for path in paths:
-        console.print(tr("report.cli.written", lang, path=path), highlight=False)
+        console.print(tr("report.cli.written", lang, path=path), highlight=False, soft_wrap=True)
     if fmt is None and not any(p.suffix == ".pdf" for p in paths):
-        console.print(tr("report.cli.no_pdf", lang, reason="apt-get install chromium fonts-noto-cjk"), highlight=False)
+        console.print(tr("report.cli.no_pdf", lang, reason="apt-get install chromium fonts-noto-cjk"), highlight=False, soft_wrap=True)
