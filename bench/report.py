@@ -27,7 +27,7 @@ def write_month_end(store_url: str, period: str, out_dir: str) -> dict:
     """Runs in the measured subprocess: the full report in three formats; returns its KPI calls."""
     from callscope.report.kpis import KpiCalls
     from callscope.report.render.pdf import find_chromium
-    from callscope.report.write import build_report, render, report_path
+    from callscope.report.write import build_report, render_file, report_path
     from callscope.store import open_store
 
     with open_store(store_url, create=False) as store:
@@ -39,7 +39,7 @@ def write_month_end(store_url: str, period: str, out_dir: str) -> dict:
         sizes, times = {}, {}
         for fmt in formats:
             t = time.perf_counter()
-            path = render(report, fmt, report_path(Path(out_dir), report, fmt))
+            path = render_file(report, fmt, report_path(Path(out_dir), report, fmt))
             times[fmt], sizes[fmt] = time.perf_counter() - t, path.stat().st_size
     return {"calls": [c.kwargs() for c in calls.log], "kpi_seconds": calls.seconds, "build_seconds": built, "render_seconds": times, "sizes": sizes}
 

@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from callscope.report import ReportOptions, build_report, default_formats, render, write_report
+from callscope.report import ReportOptions, build_report, default_formats, render_file, write_report
 from callscope.report.render.pdf import CHROMIUM_FLAGS, ChromiumMissing, find_chromium
 from callscope.report.write import report_path
 
@@ -30,7 +30,7 @@ def zh_report(kpi_duckdb, tmp_path_factory):
     out = tmp_path_factory.mktemp("zh")
     report = build_report(kpi_duckdb, "month_end", "2024-09", lang="zh", targets=TARGETS, options=ReportOptions(min_handled=1))
     _chromium()
-    return report, {fmt: render(report, fmt, report_path(out, report, fmt)) for fmt in ("html", "pdf")}
+    return report, {fmt: render_file(report, fmt, report_path(out, report, fmt)) for fmt in ("html", "pdf")}
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from callscope.kpi import compute
 from callscope.kpi.output import format_value
 from callscope.kpi.period import parse_period
-from callscope.report import ReportOptions, build_report, render
+from callscope.report import ReportOptions, build_report, render_file
 from callscope.report.actions import load_actions, windows
 from callscope.report.month_end import PERFORMANCE
 from callscope.report.render.pdf import find_chromium
@@ -44,7 +44,7 @@ def written(kpi_duckdb, actions_file, tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     report = build_report(kpi_duckdb, "month_end", PERIOD, lang="en", targets=TARGETS, actions=actions_file, options=ReportOptions(min_handled=1))
     formats = ("html", "xlsx", "pdf") if find_chromium() else ("html", "xlsx")
-    paths = {fmt: render(report, fmt, report_path(out, report, fmt)) for fmt in formats}
+    paths = {fmt: render_file(report, fmt, report_path(out, report, fmt)) for fmt in formats}
     return report, paths
 
 

@@ -7,12 +7,12 @@ the store by the KPI engine), then rendered to HTML, PDF and XLSX in zh or en.
 
 from callscope.report.model import Chart, Column, Note, Paragraph, Report, Section, Table
 from callscope.report.options import ReportOptions
-from callscope.report.write import FORMATS, REPORTS, build_report, default_formats, render, write_report
+from callscope.report.write import FORMATS, REPORTS, build_report, default_formats, render_file, write_report
 
 __all__ = [
     "write_report",
     "build_report",
-    "render",
+    "render_file",
     "default_formats",
     "REPORTS",
     "FORMATS",

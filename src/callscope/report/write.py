@@ -12,7 +12,7 @@ from callscope.report.model import Report
 from callscope.report.options import ReportOptions
 from callscope.store import Store
 
-__all__ = ["write_report", "build_report", "render", "REPORTS", "FORMATS", "default_formats", "report_path"]
+__all__ = ["write_report", "build_report", "render_file", "REPORTS", "FORMATS", "default_formats", "report_path"]
 
 FORMATS = ("html", "pdf", "xlsx")
 
@@ -75,10 +75,10 @@ def write_report(
     report = build_report(store, kind, period, lang=lang, actions=actions, targets=targets, config=config, options=options)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    return [render(report, fmt, report_path(out, report, fmt)) for fmt in chosen]
+    return [render_file(report, fmt, report_path(out, report, fmt)) for fmt in chosen]
 
 
-def render(report: Report, fmt: str, path: Path) -> Path:
+def render_file(report: Report, fmt: str, path: Path) -> Path:
     if fmt == "html":
         from callscope.report.render.html import write_html
 

@@ -97,12 +97,18 @@ def _write_value(b: _Book, sheet, r: int, c: int, value, unit: str, status=None)
         sheet.write_string(r, c, str(value), fmt)
 
 
-def _write_table(b: _Book, table: Table) -> str:
-    name = b.sheet_name(table.id)
+def _sheet(b: _Book, block_id: str, title: str, note: str):
+    """A new sheet for one block, headed by its title and note."""
+    name = b.sheet_name(block_id)
     sheet = b.book.add_worksheet(name)
-    sheet.write(_TITLE_ROW, 0, table.title, b.title)
-    if table.note:
-        sheet.write(_NOTE_ROW, 0, table.note, b.muted)
+    sheet.write(_TITLE_ROW, 0, title, b.title)
+    if note:
+        sheet.write(_NOTE_ROW, 0, note, b.muted)
+    return name, sheet
+
+
+def _write_table(b: _Book, table: Table) -> str:
+    name, sheet = _sheet(b, table.id, table.title, table.note)
     columns = list(table.columns)
     with_unit = any(c.unit == "row" for c in columns) and "unit" in table.frame.columns
     labels = [c.label for c in columns] + ([tr("report.col.unit", b.lang)] if with_unit else [])
@@ -122,11 +128,7 @@ def _write_table(b: _Book, table: Table) -> str:
 
 
 def _write_chart(b: _Book, chart: Chart) -> str:
-    name = b.sheet_name(chart.id)
-    sheet = b.book.add_worksheet(name)
-    sheet.write(_TITLE_ROW, 0, chart.title, b.title)
-    if chart.note:
-        sheet.write(_NOTE_ROW, 0, chart.note, b.muted)
+    name, sheet = _sheet(b, chart.id, chart.title, chart.note)
     wide = chart.wide()
     if chart.kind == "heatmap":
         wide = wide.T  # one row per row label (weekday), hours across
