@@ -1,0 +1,27 @@
+"""Reports: a report is data first (`Report`: sections of tables, charts and text, computed from
+the store by the KPI engine), then rendered to HTML, PDF and XLSX in zh or en.
+
+    from callscope.report import write_report
+    paths = write_report(store, "month_end", "2024-09", formats=("html", "xlsx", "pdf"), out_dir="reports", lang="zh")
+"""
+
+from callscope.report.model import Chart, Column, Note, Paragraph, Report, Section, Table
+from callscope.report.options import ReportOptions
+from callscope.report.write import FORMATS, REPORTS, build_report, default_formats, render_file, write_report
+
+__all__ = [
+    "write_report",
+    "build_report",
+    "render_file",
+    "default_formats",
+    "REPORTS",
+    "FORMATS",
+    "ReportOptions",
+    "Report",
+    "Section",
+    "Table",
+    "Column",
+    "Chart",
+    "Paragraph",
+    "Note",
+]
