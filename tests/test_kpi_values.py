@@ -36,6 +36,7 @@ VOICE = {
     "p90_wait": 38.0,  # continuous: position 0.9 × 6 = 5.4 → 30 + 0.4 × (50 − 30)
     "abandonment_rate": 2 / 6,  # (V4, V11) ÷ (7 − 1 short)
     "answer_rate": 4 / 8,  # answered ÷ (7 offered + 1 blocked)
+    "self_service_rate": 0 / 8,  # no voice contact ended in self-service (denominator: all but V7 blocked, V9, V10 excluded)
     "AHT": (380 + 240 + 490 + 100) / 4,  # V1 300+20+60, V2 200+0+40, V5 400+60+30, V6 100 (+0 +0) → 302.5
     "ATT": (300 + 200 + 400 + 100) / 4,  # 250
     "ACW": (60 + 40 + 30) / 3,  # V6 has no ACW
@@ -91,6 +92,10 @@ MULTIMEDIA = {
     "messages_per_session": (6 + 6 + 5) / 3,  # customer + agent messages per human session
 }
 
+# All channels: C3 was resolved by the bot; every September contact but V7 (blocked), V9 and V10
+# (excluded) reached the centre: 11 voice − 3 + 5 chats + 2 e-mails = 15.
+SELF_SERVICE = {"self_service_rate": 1 / 15}
+
 RESPONSE = {
     "FRT": (40 + 30 + 20 + 1800 + 300) / 5,  # C1 C2 C5 E1 E2 → 438
     # target 600 s, but the targets file sets 120 s for email: E1 (1800) and E2 (300) are late
@@ -111,7 +116,7 @@ def test_voice_kpis(kpi_store, kpi, expected):
     assert row["value"] == pytest.approx(expected, rel=1e-9)
 
 
-@pytest.mark.parametrize("kpi,expected", {**AGENTS, **MULTIMEDIA, **RESPONSE}.items())
+@pytest.mark.parametrize("kpi,expected", {**AGENTS, **MULTIMEDIA, **RESPONSE, **SELF_SERVICE}.items())
 def test_agent_multimedia_response_kpis(kpi_store, kpi, expected):
     row = _one(compute(kpi_store, [kpi], period="2024-09", targets=TARGETS))
     assert row["value"] == pytest.approx(expected, rel=1e-9)

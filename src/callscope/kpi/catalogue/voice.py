@@ -158,6 +158,15 @@ VOICE = (
         options=("queue_channels",),
     ),
     KPI(
+        "self_service_rate", "voice", "interactions", "Self-service rate", "自助服务率", "ratio", "higher",
+        "Contacts completed without an agent — in the IVR (outcome self_service) or by a bot (bot_resolved) — ÷ all contacts that reached "
+        "the centre on any channel (blocked contacts excepted). Seed 000 part 2: 自助服务分流效果.",
+        "未经人工完成的接触 —— 在IVR中自助完成(self_service)或由机器人解决(bot_resolved)—— ÷ 到达呼叫中心的全部接触(所有渠道,被拒接入除外)。种子文档000第二部分:自助服务分流效果。",
+        ("interactions.outcome",),
+        Sum("contacts", lambda t, o: flag(t.outcome.isin(["self_service", "bot_resolved"])), lambda t, o: flag(t.outcome != "blocked")),
+        seed="seed 000 (2)",
+    ),
+    KPI(
         "AHT", "voice", "interactions", "Average handle time", "平均处理时长", "seconds", "lower",
         "AHT = Σ (talk + hold + after-contact work) ÷ handled contacts with a known talk time; a missing hold or ACW counts as 0.",
         "平均处理时长 = Σ(通话 + 保持 + 话后处理)÷ 有通话时长的处理量;缺失的保持或话后时长按0计。",
