@@ -11,6 +11,7 @@ from callscope.cli.common import LangOpt, StoreOpt, console, tr, use_lang
 from callscope.cli.data import print_run
 from callscope.cli.kpi import print_kpis
 from callscope.kpi import OVERVIEW, compute
+from callscope.report import write_report
 from callscope.store import open_store
 from callscope.demo import DEFAULT_END, DEFAULT_MONTHS, DEFAULT_ROWS, DEFAULT_SEED, run_demo
 
@@ -27,6 +28,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files")] = DEFAULT_SEED,
     end: Annotated[str, typer.Option(help="Last month of data, YYYY-MM")] = DEFAULT_END,
     out: Annotated[Path, typer.Option(help="Folder for the generated source files")] = Path("demo-data"),
+    reports: Annotated[Path, typer.Option(help="Folder for the month-end report of the last month")] = Path("reports"),
     store: StoreOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -40,3 +42,6 @@ def demo(
     console.print(tr("demo.done", lang, files=len(runs), loaded=loaded, quarantined=quarantined))
     with open_store(store, create=False) as s:
         print_kpis(compute(s, list(OVERVIEW), period=end, compare="prev,yoy", lang=lang), lang)
+        console.print(tr("demo.writing_report", lang, period=end))
+        for path in write_report(s, "month_end", end, out_dir=reports, lang=lang):
+            console.print(tr("demo.report_written", lang, path=path))
