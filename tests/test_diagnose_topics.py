@@ -100,3 +100,15 @@ def test_topics_command(complaints):
     result = CliRunner().invoke(app, ["diagnose", "topics", "--period", "2024-09", "--top", "4", "--lang", "zh", "--store", complaints.url])
     assert result.exit_code == 0, result.output
     assert "投诉主题,2024-09(有文本的投诉 13 条)" in result.output and "(其他)" in result.output
+
+
+def test_complaint_texts_on_every_engine(store, tmp_path):
+    # A complaint contact with its complaint ticket counts once; a test ticket and a non-complaint don't count.
+    load_rows(store, tmp_path, "interactions", [_contact(1, "退款没到账", "2024-09-02 10:00:00"), _contact(2, "很满意", "2024-09-02 11:00:00", complaint=False)])
+    load_rows(store, tmp_path, "tickets", [
+        {"ticket_id": "K1", "source": "crm", "interaction_id": "v1", "channel": "voice", "created_at": "2024-09-02 10:05:00", "complaint": True, "description": "退款没到账"},
+        {"ticket_id": "K2", "source": "crm", "channel": "email", "created_at": "2024-09-03 10:05:00", "complaint": True, "description": "parcel lost"},
+        {"ticket_id": "K3", "source": "crm", "channel": "email", "created_at": "2024-09-03 11:05:00", "complaint": True, "is_test": True, "description": "test"},
+    ])
+    frame = complaint_topics(store, "2024-09", top=2, compare=None)
+    assert sorted(frame["count"]) == [1, 1] and sorted(e for r in frame["examples"] for e in r) == ["parcel lost", "退款没到账"]
