@@ -77,13 +77,17 @@ def root_cause_command(
         return
     console.print(result.sentence(lang), highlight=False)
     unit, scale = result.unit, float(getattr(get_kpi(kpi).measure, "scale", 1.0))
-    rows = [
-        [r["dimensions"], r["label"], f"{r['share'] * 100:.1f}%", level(r["rate"], unit, lang), level(r["reference_rate"], unit, lang),
-         signed(r["mix_effect"], unit, scale), signed(r["rate_effect"], unit, scale), signed(r["contribution"], unit, scale)]
-        for r in result.slices.head(top).to_dict("records")
-    ]
-    header = [tr(f"diagnose.col.{c}", lang) for c in ("dimensions", "slice", "share", "rate", "reference_rate", "mix_effect", "rate_effect", "contribution")]
-    print_table(tr("diagnose.title.root_cause", lang, kpi=result.name, period=result.period, unit=_effect_unit(unit, scale, lang)), header, rows, justify_numbers=False)
+    # Against a target every mix effect is 0 by definition: that column is left out.
+    columns = ["slice", "share", "rate", "reference_rate", *(["mix_effect"] if result.baseline != "target" else []), "rate_effect", "contribution"]
+    cells = {
+        "slice": lambda r: r["label"], "share": lambda r: f"{r['share'] * 100:.1f}%",
+        "rate": lambda r: level(r["rate"], unit, lang), "reference_rate": lambda r: level(r["reference_rate"], unit, lang),
+        "mix_effect": lambda r: signed(r["mix_effect"], unit, scale), "rate_effect": lambda r: signed(r["rate_effect"], unit, scale),
+        "contribution": lambda r: signed(r["contribution"], unit, scale),
+    }
+    rows = [[cells[c](r) for c in columns] for r in result.slices.head(top).to_dict("records")]
+    title = tr("diagnose.title.root_cause", lang, kpi=result.name, period=result.period, unit=_effect_unit(unit, scale, lang))
+    print_table(title, [tr(f"diagnose.col.{c}", lang) for c in columns], rows, justify_numbers=False)
 
 
 def _effect_unit(unit: str, scale: float, lang: str) -> str:
