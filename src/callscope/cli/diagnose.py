@@ -13,7 +13,7 @@ import typer
 
 from callscope.cli.common import LangOpt, StoreOpt, console, print_table, tr, use_lang
 from callscope.cli.kpi import _pairs as pairs
-from callscope.diagnose.wording import signed
+from callscope.diagnose.wording import level, signed
 from callscope.kpi import get_kpi
 from callscope.kpi.output import format_value, to_json
 from callscope.store import open_store
@@ -34,24 +34,20 @@ def register(app: typer.Typer) -> None:
     app.add_typer(diagnose_app, name="diagnose")
 
 
-def _check_format(fmt: str) -> None:
+def _run(store: str | None, lang: str | None, fmt: str, work):
+    """Set the language, check the format, call `work(store)` on the opened store: (lang, result)."""
+    lang = use_lang(lang)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use {' or '.join(FORMATS)}")
+    with open_store(store, create=False) as s:
+        return lang, work(s)
 
 
-def _write_json(data) -> None:
-    sys.stdout.write(json.dumps(_clean(data), ensure_ascii=False, indent=1, default=str) + "\n")
-
-
-def _clean(value):
-    """NaN → null, all the way down (JSON has no NaN)."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    return value
+def _json_frame(frame: pd.DataFrame, fmt: str) -> bool:
+    """Print the frame as JSON when asked to; True if it was."""
+    if fmt == "json":
+        sys.stdout.write(to_json(frame) + "\n")
+    return fmt == "json"
 
 
 @diagnose_app.command("root-cause", help="Which slices made a KPI's gap to its target (or earlier period), by mix and by rate.")
@@ -72,24 +68,26 @@ def root_cause_command(
 ) -> None:
     from callscope.diagnose import root_cause
 
-    lang = use_lang(lang)
-    _check_format(fmt)
-    with open_store(store, create=False) as s:
-        result = root_cause(s, kpi, period, target=target, baseline=baseline, dims=by, depth=depth, filters=pairs(filter, "filter"), top=None, lang=lang, config=config, targets=targets)
+    filters = pairs(filter, "filter")
+    lang, result = _run(store, lang, fmt, lambda s: root_cause(s, kpi, period, target=target, baseline=baseline, dims=by, depth=depth, filters=filters, top=None, lang=lang, config=config, targets=targets))
     if fmt == "json":
         data = result.to_dict()
         data["slices"] = data["slices"][:top]
-        _write_json(data)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         return
     console.print(result.sentence(lang), highlight=False)
     unit, scale = result.unit, float(getattr(get_kpi(kpi).measure, "scale", 1.0))
-    rows = [
-        [r["dimensions"], r["label"], f"{r['share'] * 100:.1f}%", format_value(r["rate"], unit), format_value(r["reference_rate"], unit),
-         signed(r["mix_effect"], unit, scale), signed(r["rate_effect"], unit, scale), signed(r["contribution"], unit, scale)]
-        for r in result.slices.head(top).to_dict("records")
-    ]
-    header = [tr(f"diagnose.col.{c}", lang) for c in ("dimensions", "slice", "share", "rate", "reference_rate", "mix_effect", "rate_effect", "contribution")]
-    print_table(tr("diagnose.title.root_cause", lang, kpi=result.name, period=result.period, unit=_effect_unit(unit, scale, lang)), header, rows, justify_numbers=False)
+    # Against a target every mix effect is 0 by definition: that column is left out.
+    columns = ["slice", "share", "rate", "reference_rate", *(["mix_effect"] if result.baseline != "target" else []), "rate_effect", "contribution"]
+    cells = {
+        "slice": lambda r: r["label"], "share": lambda r: f"{r['share'] * 100:.1f}%",
+        "rate": lambda r: level(r["rate"], unit, lang), "reference_rate": lambda r: level(r["reference_rate"], unit, lang),
+        "mix_effect": lambda r: signed(r["mix_effect"], unit, scale), "rate_effect": lambda r: signed(r["rate_effect"], unit, scale),
+        "contribution": lambda r: signed(r["contribution"], unit, scale),
+    }
+    rows = [[cells[c](r) for c in columns] for r in result.slices.head(top).to_dict("records")]
+    title = tr("diagnose.title.root_cause", lang, kpi=result.name, period=result.period, unit=_effect_unit(unit, scale, lang))
+    print_table(title, [tr(f"diagnose.col.{c}", lang) for c in columns], rows, justify_numbers=False)
 
 
 def _effect_unit(unit: str, scale: float, lang: str) -> str:
@@ -115,12 +113,9 @@ def anomalies_command(
 ) -> None:
     from callscope.diagnose import anomalies
 
-    lang = use_lang(lang)
-    _check_format(fmt)
-    with open_store(store, create=False) as s:
-        frame = anomalies(s, kpi, period, grain=grain, history_weeks=history_weeks, threshold=threshold, filters=pairs(filter, "filter"), config=config)
-    if fmt == "json":
-        sys.stdout.write(to_json(frame) + "\n")
+    filters = pairs(filter, "filter")
+    lang, frame = _run(store, lang, fmt, lambda s: anomalies(s, kpi, period, grain=grain, history_weeks=history_weeks, threshold=threshold, filters=filters, config=config))
+    if _json_frame(frame, fmt):
         return
     unit = get_kpi(kpi).unit
     rows = [
@@ -148,12 +143,9 @@ def bottlenecks_command(
 ) -> None:
     from callscope.diagnose import bottlenecks
 
-    lang = use_lang(lang)
-    _check_format(fmt)
-    with open_store(store, create=False) as s:
-        frame = bottlenecks(s, period, grain=grain, sl=sl, answer_time=answer_time, threshold=threshold, filters=pairs(filter, "filter"), config=config, targets=targets)
-    if fmt == "json":
-        sys.stdout.write(to_json(frame) + "\n")
+    filters = pairs(filter, "filter")
+    lang, frame = _run(store, lang, fmt, lambda s: bottlenecks(s, period, grain=grain, sl=sl, answer_time=answer_time, threshold=threshold, filters=filters, config=config, targets=targets))
+    if _json_frame(frame, fmt):
         return
     rows = [
         [_when(r["start"]), f"{r['offered']:,.0f}", format_value(r["aht"], "seconds"), format_value(r["abandonment_rate"], "ratio"),
@@ -182,12 +174,9 @@ def topics_command(
 ) -> None:
     from callscope.diagnose import complaint_topics
 
-    lang = use_lang(lang)
-    _check_format(fmt)
-    with open_store(store, create=False) as s:
-        frame = complaint_topics(s, period, top=top, compare=None if compare == "none" else compare, lang=lang, filters=pairs(filter, "filter"))
-    if fmt == "json":
-        sys.stdout.write(to_json(frame) + "\n")
+    filters = pairs(filter, "filter")
+    lang, frame = _run(store, lang, fmt, lambda s: complaint_topics(s, period, top=top, compare=None if compare == "none" else compare, lang=lang, filters=filters))
+    if _json_frame(frame, fmt):
         return
     rows = [
         [r["theme"] or "", r["label"], f"{r['count']:,}", f"{r['share'] * 100:.1f}%", _number(r["prev_count"]), _change(r["change_pct"]), r["examples"][0] if r["examples"] else ""]

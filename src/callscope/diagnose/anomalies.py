@@ -5,7 +5,7 @@ Method (seasonal median and MAD, robust to the spikes it looks for):
               (for the day grain, the same weekday), using the weeks that have a value;
   scale     = 1.4826 × the median absolute deviation of those values (a robust standard
               deviation: equal to σ for normal data), but never below the noise of the interval
-              itself — for a ratio KPI the binomial standard error √(p(1−p)/n) over the interval's
+              itself — for a share of contacts (SL, abandonment…) the binomial standard error √(p(1−p)/n) over the interval's
               n contacts at the expected rate, taken as Agresti–Coull's p = (n·expected + 2)/(n + 4)
               so that an interval usually at 100% or 0% is not judged as noiseless, for a count the Poisson √expected (at least 1),
               for other KPIs 5% of the KPI's typical (median) level;
@@ -27,7 +27,7 @@ from callscope.config import Config
 from callscope.diagnose.common import as_period, normalise_filters
 from callscope.kpi import KPI, Period, compute, get_kpi
 from callscope.kpi.agent_time import bucket_starts
-from callscope.kpi.model import Quantile
+from callscope.kpi.model import Quantile, Sum
 from callscope.store import Store
 
 __all__ = ["anomalies", "seasonal_scores", "ANOMALY_GRAINS", "COLUMNS"]
@@ -126,7 +126,7 @@ def _floor(k: KPI, series: pd.DataFrame, min_volume: int):
     """The smallest scale an interval is judged with: the noise its own volume allows."""
     if k.additive:
         return lambda expected: np.sqrt(np.maximum(expected.to_numpy(float), 1.0))
-    if k.unit == "ratio" and getattr(k.measure, "scale", 1.0) == 1.0:
+    if k.unit == "ratio" and isinstance(k.measure, Sum) and k.measure.scale == 1.0:  # a share of counted rows
         n = np.maximum(series["volume"].fillna(0).to_numpy(float), float(max(min_volume, 2)))
 
         def binomial(expected: pd.Series) -> np.ndarray:

@@ -23,11 +23,11 @@ from callscope.config import Config, load_config
 from callscope.diagnose.common import as_period, normalise_filters, ratio_scale, sliceable
 from callscope.diagnose.decompose import EFFECT_COLUMNS, shift_share
 from callscope.diagnose.targets import find_target, targets_in_effect
-from callscope.diagnose.wording import amount, signed, slice_label
+from callscope.diagnose.wording import amount, level, signed, slice_label
 from callscope.i18n import LANGS, resolve_lang, tr
 from callscope.kpi import KPI, Period, compute, get_kpi
 from callscope.kpi.dims import DIMENSIONS, normalise_by
-from callscope.kpi.output import format_value, note_text
+from callscope.kpi.output import note_text
 from callscope.store import Store
 
 __all__ = ["RootCause", "root_cause", "BASELINES", "DEFAULT_DIMS", "DRILL_SHARE"]
@@ -75,12 +75,13 @@ class RootCause:
         return self.explanation[resolve_lang(lang)]
 
     def to_dict(self) -> dict:
-        return {
+        """Plain data for JSON: the fields, tables as lists of records, None where a number is unknown."""
+        return _plain_data({
             "kpi": self.kpi, "name": self.name, "unit": self.unit, "direction": self.direction, "period": self.period,
             "baseline": self.baseline, "reference_period": self.reference_period, "value": self.value,
             "reference": self.reference, "gap": self.gap, "status": self.status, "explanation": self.explanation,
-            "headline": self.headline, "slices": _records(self.slices), "dimensions": _records(self.dimensions),
-        }
+            "headline": self.headline, "slices": self.slices.to_dict("records"), "dimensions": self.dimensions.to_dict("records"),
+        })
 
 
 def root_cause(
@@ -123,14 +124,9 @@ def root_cause(
         earlier = period.previous() if baseline == "prev" else period.year_earlier()
         reference_period = earlier.label
         reference = _slices(store, k, chosen, earlier, common)
-    chosen = _varying(chosen, current, reference)
-    parts, value, ref_value = [], None, None
-    for combo in _combinations(chosen, int(depth)):
-        d = shift_share(current, reference, list(combo), scale)
-        value, ref_value = d.value, d.reference
-        parts.append(_labelled(d.slices, combo, lang))
+    table, value, ref_value = _decompose(current, reference, _varying(chosen, current, reference), int(depth), scale, lang)
     gap = value - ref_value
-    table = _ranked(pd.concat(parts, ignore_index=True), gap, k.direction)
+    table = _ranked(table, gap, k.direction)
     summary = _by_dimensions(table, gap)
     headline = _headline(table, gap)
     if top is not None:
@@ -203,6 +199,15 @@ def _combinations(dims: list[str], depth: int):
 
 
 # ---- the table ------------------------------------------------------------------------------
+
+
+def _decompose(current: pd.DataFrame, reference, dims: list[str], depth: int, scale: float, lang: str) -> tuple[pd.DataFrame, float, float]:
+    """Every dimension set's slices with their effects, one table; and the value and reference."""
+    parts = []
+    for combo in _combinations(dims, depth):
+        d = shift_share(current, reference, list(combo), scale)
+        parts.append(_labelled(d.slices, combo, lang))
+    return pd.concat(parts, ignore_index=True), d.value, d.reference
 
 
 def _labelled(slices: pd.DataFrame, combo: tuple[str, ...], lang: str) -> pd.DataFrame:
@@ -301,7 +306,7 @@ def _status(k: KPI, baseline: str, gap: float, operator: str | None) -> str | No
 
 
 def _sentence(lang: str, *, k: KPI, scale: float, baseline: str, reference_period, value, reference, gap, status, headline) -> str:
-    numbers = dict(kpi=k.name(lang), gap=amount(gap, k.unit, scale, lang), value=format_value(value, k.unit), reference=format_value(reference, k.unit))
+    numbers = dict(kpi=k.name(lang), gap=amount(gap, k.unit, scale, lang), value=level(value, k.unit, lang), reference=level(reference, k.unit, lang))
     if baseline == "target":
         key = "on_target" if not gap else ("missed" if status == "missed" else "met")
         head = tr(f"diagnose.root_cause.{key}", lang, **numbers)
@@ -318,8 +323,14 @@ def _sentence(lang: str, *, k: KPI, scale: float, baseline: str, reference_perio
     return text
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    out = []
-    for record in frame.to_dict("records"):
-        out.append({k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in record.items()})
-    return out
+def _plain_data(value):
+    """NaN → None and numpy scalars → Python, all the way down (JSON has no NaN)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _plain_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_data(v) for v in value]
+    return value

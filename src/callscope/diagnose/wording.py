@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 
 from callscope.i18n import tr
+from callscope.kpi.output import format_value
 
-__all__ = ["slice_label", "value_label", "amount", "signed", "TIME_DIMS"]
+__all__ = ["slice_label", "value_label", "amount", "level", "signed", "TIME_DIMS"]
 
 # Dimensions that say *when*; in a pair they come second ("售后投诉 in peak hours").
 TIME_DIMS = ("peak", "hour_of_day", "weekday")
@@ -66,3 +67,10 @@ def signed(delta: float, unit: str, scale: float) -> str:
     else:
         text = f"{delta:+,.2f}"
     return text.replace("-", "−")
+
+
+def level(value: float, unit: str, lang: str) -> str:
+    """A KPI value as the sentence shows it: like the KPI tables, but seconds stay seconds."""
+    if unit == "seconds" and value is not None and not math.isnan(value):
+        return tr("diagnose.amount.seconds", lang, n=f"{value:,.1f}")
+    return format_value(value, unit)
