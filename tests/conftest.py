@@ -156,3 +156,12 @@ def kpi_store(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("kpi_parquet")
     export_parquet(request.getfixturevalue("kpi_duckdb"), folder)
     yield SparkStore(folder, request.getfixturevalue("spark_session"))
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """`--lang` sets the process-wide language; never let one test's choice leak into the next."""
+    from callscope.i18n import set_lang
+
+    yield
+    set_lang(None)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from callscope.i18n import set_lang, tr
 
-__all__ = ["StoreOpt", "LangOpt", "console", "err_console", "use_lang", "print_table", "tr"]
+__all__ = ["StoreOpt", "LangOpt", "console", "err_console", "use_lang", "print_table", "name_values", "tr"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -46,3 +46,14 @@ def _cell(value) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}"
     return str(value)
+
+
+def name_values(items: list[str] | None, what: str) -> dict[str, str]:
+    """`["a=1", "b=x,y"]` → `{"a": "1", "b": "x,y"}` (the repeatable --filter/--option values)."""
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise ValueError(f"{what} {item!r}: write name=value")
+        name, value = item.split("=", 1)
+        out[name.strip()] = value.strip()
+    return out

@@ -12,7 +12,7 @@ import pandas as pd
 import typer
 
 from callscope.cli.common import LangOpt, StoreOpt, console, print_table, tr, use_lang
-from callscope.cli.kpi import _pairs as pairs
+from callscope.cli.common import name_values as pairs
 from callscope.diagnose.wording import level, signed
 from callscope.kpi import get_kpi
 from callscope.kpi.output import format_value, to_json

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from callscope.cli.common import LangOpt, StoreOpt, console, print_table, tr, use_lang
+from callscope.cli.common import LangOpt, StoreOpt, console, name_values, print_table, tr, use_lang
 from callscope.kpi import CATALOGUE, compute, get_kpi
 from callscope.kpi.catalogue.common import option_text
 from callscope.kpi.output import display_frame, to_csv, to_json, to_xlsx
@@ -21,16 +21,6 @@ kpi_app = typer.Typer(help="KPIs by any slices over a period, with targets and c
 
 def register(app: typer.Typer) -> None:
     app.add_typer(kpi_app, name="kpi")
-
-
-def _pairs(items: list[str] | None, what: str) -> dict[str, str]:
-    out = {}
-    for item in items or []:
-        if "=" not in item:
-            raise ValueError(f"{what} {item!r}: write name=value")
-        name, value = item.split("=", 1)
-        out[name.strip()] = value.strip()
-    return out
 
 
 @kpi_app.callback(invoke_without_command=True)
@@ -56,8 +46,8 @@ def kpi(
         raise ValueError(f"unknown format {fmt!r}; use table, csv, json or xlsx")
     with open_store(store, create=False) as s:
         frame = compute(
-            s, kpis, by=by, period=period, compare=compare, filters=_pairs(filter, "filter"),
-            options=_pairs(option, "option"), config=config, targets=targets, lang=lang,
+            s, kpis, by=by, period=period, compare=compare, filters=name_values(filter, "filter"),
+            options=name_values(option, "option"), config=config, targets=targets, lang=lang,
         )
     _emit(frame, fmt, out, lang)
 
