@@ -37,6 +37,14 @@ def intervals_store(request, tmp_path_factory):
     store.close()
 
 
+def _every_row_daily(intervals_store, profile: str, rows: int, source: str, measure: str) -> tuple:
+    """The store, after checking the profile's import loaded all `rows`, and the measure per day."""
+    store, runs = intervals_store
+    run = runs[profile]
+    assert (run.rows_read, run.rows_loaded, run.rows_quarantined, run.rows_duplicate) == (rows, rows, 0, 0)
+    return store, _daily(store, source, measure)
+
+
 def _daily(store, source: str, measure: str) -> pd.Series:
     t = store.table("interval_stats")
     t = t.filter(t.source == source)
@@ -46,13 +54,9 @@ def _daily(store, source: str, measure: str) -> pd.Series:
 
 @needs(US_BANK)
 def test_us_bank_loads_every_row_and_its_daily_totals(intervals_store):
-    store, runs = intervals_store
-    run = runs["us_bank_5min"]
-    assert (run.rows_read, run.rows_loaded, run.rows_quarantined, run.rows_duplicate) == (27_716, 27_716, 0, 0)
+    store, got = _every_row_daily(intervals_store, "us_bank_5min", 27_716, "us_bank_weinberg", "offered")
     raw = pd.read_csv(US_BANK, parse_dates=["DateTime"])
-    want = raw.groupby(raw.DateTime.dt.normalize()).Calls.sum()
-    got = _daily(store, "us_bank_weinberg", "offered")
-    assert got.to_dict() == want.to_dict()
+    assert got.to_dict() == raw.groupby(raw.DateTime.dt.normalize()).Calls.sum().to_dict()
     # PROVENANCE.md: 164 days × 169 intervals = 27,716; 5,323,661 calls; 41,257 on the first day.
     assert (len(got), got.sum(), got.min(), got.max(), got.iloc[0]) == (164, 5_323_661, 27_666, 42_889, 41_257)
     t = store.table("interval_stats").filter(lambda t: t.source == "us_bank_weinberg")
@@ -62,13 +66,9 @@ def test_us_bank_loads_every_row_and_its_daily_totals(intervals_store):
 
 @needs(SIX_MINUTES)
 def test_anonymous_bank_6min_loads_every_row_and_its_daily_totals(intervals_store):
-    store, runs = intervals_store
-    run = runs["anonymous_bank_6min"]
-    assert (run.rows_read, run.rows_loaded, run.rows_quarantined, run.rows_duplicate) == (87_120, 87_120, 0, 0)
+    store, got = _every_row_daily(intervals_store, "anonymous_bank_6min", 87_120, "anonymous_bank", "arrivals")
     raw = pd.read_csv(SIX_MINUTES, parse_dates=["date"])
-    want = raw.groupby("date").calls.sum()
-    got = _daily(store, "anonymous_bank", "arrivals")
-    assert got.to_dict() == want.to_dict()
+    assert got.to_dict() == raw.groupby("date").calls.sum().to_dict()
     # PROVENANCE.md: 363 days × 240 slots, 444,448 records; 11 and 12 January have no rows.
     assert (len(got), got.sum()) == (363, 444_448)
     assert pd.Timestamp("1999-01-11") not in got.index and pd.Timestamp("1999-01-12") not in got.index
