@@ -27,15 +27,17 @@ start = time.perf_counter()
 result = (lambda: ({body}))()
 seconds = time.perf_counter() - start
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print("__MEASURE__" + json.dumps({{"seconds": seconds, "peak_kb": peak_kb, "result": result}}, default=str))
+print("\\n__MEASURE__" + json.dumps({{"seconds": seconds, "peak_kb": peak_kb, "result": result}}, default=str))
 """
 
 
 def measure(label: str, body: str, setup: str = "") -> Measurement:
     """Time the Python expression `body` (after `setup`) in a fresh interpreter; peak RSS included."""
     code = _RUNNER.format(setup=textwrap.dedent(setup), body=body)
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    line = next(l for l in out.stdout.splitlines() if l.startswith("__MEASURE__"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    line = next((l[l.index("__MEASURE__"):] for l in out.stdout.splitlines() if "__MEASURE__" in l), None)
+    if out.returncode or line is None:
+        raise RuntimeError(f"measuring {label!r} failed (exit {out.returncode}):\n{out.stderr[-3000:]}")
     data = json.loads(line[len("__MEASURE__") :])
     return Measurement(label, data["seconds"], data["peak_kb"] / 1024, data["result"])
 

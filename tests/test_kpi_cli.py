@@ -62,3 +62,12 @@ def test_unknown_kpi_is_one_line_with_exit_2(kpi_duckdb, capsys):
         main(["kpi", "-k", "SLA", "--store", kpi_duckdb.url])
     assert stop.value.code == 2
     assert "unknown KPI 'SLA'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang,path", [("en", "docs/kpi-reference.md"), ("zh", "docs/kpi-reference.zh.md")])
+def test_kpi_reference_docs_are_current(lang, path):
+    from pathlib import Path
+
+    from callscope.kpi.reference import markdown
+
+    assert Path(path).read_text(encoding="utf-8") == markdown(lang), f"regenerate with: python -m callscope.kpi.reference {lang} > {path}"

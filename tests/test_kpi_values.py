@@ -63,6 +63,14 @@ AGENTS = {
     "contacts_per_agent_hour": (2 + 2) / ((14400 + 9000) / 3600),  # a1 V1 V2, a2 V5 V6 ÷ 6.5 logged-in hours
     "cost_per_contact": (4 * 50 + 2.5 * 60) / 4,  # a1 4 h × 50 + a2 2.5 h × 60 = 350 ÷ 4 contacts
     "max_concurrent": (1 + 1 + 3 + 1) / 4,  # a1 1, a2 1, a3 3 (C1 C2 C5 overlap at 10:05:20), a4 1
+    # Per 30 min, Erlang C agents for 80% in 20 s (voice and chat offered, V9/V10 excluded; no answer → the
+    # period's AHT (380+240+490+100+560+330+880)/7 = 425.7 s) vs agents scheduled to work:
+    #   2 Sep 09:00 V1 V2 V3, AHT 310 → a = 0.517 E: n=1 SL 0.499, n=2 SL 0.904 → need 2, a1 scheduled 1
+    #   2 Sep 09:30 V4, AHT 425.7 → a = 0.237: n=1 SL 0.772, n=2 0.977 → 2, a1 scheduled 1
+    #   3 Sep 10:00 C1 C2 C5, AHT 590 → a = 0.983: n=2 SL 0.687, n=3 0.919 → 3, nobody scheduled
+    #   3 Sep 11:00 C4 → 2, nobody;  4 Sep 14:00 V5 V6, AHT 295 → a = 0.328: n=1 0.687, n=2 0.959 → 2, a2 1
+    #   5 Sep 10:30 V11 → 2, nobody
+    "schedule_coverage": (1 + 1 + 0 + 0 + 1 + 0) / (2 + 2 + 3 + 2 + 2 + 2),
 }
 
 # Human sessions: C1, C2, C5. Bot session: C3. Messages (bot and system ignored where stated):

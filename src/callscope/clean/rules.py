@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 from callscope.config import Config
 from callscope.expr import compile_condition
 
-__all__ = ["ExclusionRule", "exclusion_rules", "exclusion_flags", "FAMILIES"]
+__all__ = ["ExclusionRule", "exclusion_rules", "exclusion_flags", "exclusion_counts", "FAMILIES"]
 
 FAMILIES = ("voice", "agents", "multimedia", "response")
 
@@ -71,3 +71,13 @@ def exclusion_flags(t: ir.Table, rules: list[ExclusionRule], family: str) -> dic
         earlier = earlier | hit
     flags[f"_keep_{family}"] = ~earlier
     return flags
+
+
+def exclusion_counts(store, config: Config) -> list[tuple[ExclusionRule, int]]:
+    """How many stored rows each rule flags (a row flagged by several rules counts for each)."""
+    out = []
+    for rule in exclusion_rules(config):
+        if store.has_table(rule.table):
+            t = store.table(rule.table)
+            out.append((rule, int(t.filter(compile_condition(rule.when, t)).count().to_pyarrow().as_py())))
+    return out

@@ -93,7 +93,14 @@ def print_run(run: ImportRun, lang: str) -> None:
         console.print("  " + tr("cli.run_quarantine_hint", lang, run=run.run_id))
 
 
-def status(store: StoreOpt = None, lang: LangOpt = None) -> None:
+def status(
+    store: StoreOpt = None,
+    config: Annotated[Path | None, typer.Option(help="Project configuration (default ./callscope.yaml)")] = None,
+    lang: LangOpt = None,
+) -> None:
+    from callscope.clean import exclusion_counts
+    from callscope.config import load_config
+
     lang = use_lang(lang)
     with open_store(store, create=False) as s:
         console.print(tr("cli.status_store", lang, url=s.url, kind=s.kind, version=s.schema_version(), tz=s.timezone))
@@ -102,6 +109,12 @@ def status(store: StoreOpt = None, lang: LangOpt = None) -> None:
             n = s.count(name)
             rows.append([name, n])
         print_table(tr("cli.status_tables", lang), [tr("cli.col.table", lang), tr("cli.col.rows", lang)], rows)
+        flagged = exclusion_counts(s, load_config(config))
+        print_table(
+            tr("cli.status_exclusions", lang),
+            [tr("cli.col.table", lang), tr("cli.col.rule", lang), tr("cli.col.description", lang), tr("cli.col.rows", lang)],
+            [[rule.table, rule.id, rule.label(lang), n] for rule, n in flagged],
+        )
         runs = s.table("import_runs").order_by(s.table("import_runs").run_id.desc()).limit(10).to_pyarrow().to_pylist()
         cols = ["run", "file", "read", "loaded", "quarantined", "duplicate", "finished"]
         print_table(

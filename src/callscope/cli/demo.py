@@ -9,6 +9,9 @@ import typer
 
 from callscope.cli.common import LangOpt, StoreOpt, console, tr, use_lang
 from callscope.cli.data import print_run
+from callscope.cli.kpi import print_kpis
+from callscope.kpi import OVERVIEW, compute
+from callscope.store import open_store
 from callscope.demo import DEFAULT_END, DEFAULT_MONTHS, DEFAULT_ROWS, DEFAULT_SEED, run_demo
 
 __all__ = ["register", "demo"]
@@ -35,3 +38,5 @@ def demo(
     )
     loaded, quarantined = sum(r.rows_loaded for r in runs), sum(r.rows_quarantined for r in runs)
     console.print(tr("demo.done", lang, files=len(runs), loaded=loaded, quarantined=quarantined))
+    with open_store(store, create=False) as s:
+        print_kpis(compute(s, list(OVERVIEW), period=end, compare="prev,yoy", lang=lang), lang)

@@ -14,7 +14,7 @@ from callscope.kpi.catalogue.common import option_text
 from callscope.kpi.output import display_frame, to_csv, to_json, to_xlsx
 from callscope.store import open_store
 
-__all__ = ["register"]
+__all__ = ["register", "print_kpis"]
 
 kpi_app = typer.Typer(help="KPIs by any slices over a period, with targets and comparisons.", no_args_is_help=False)
 
@@ -76,6 +76,10 @@ def _emit(frame, fmt: str, out: Path | None, lang: str) -> None:
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
+    print_kpis(frame, lang)
+
+
+def print_kpis(frame, lang: str) -> None:
     header, rows = display_frame(frame, lang)
     print_table(tr("kpi.table_title", lang, period=frame.attrs.get("period", "")), header, rows, justify_numbers=False)
 

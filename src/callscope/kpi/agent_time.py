@@ -11,6 +11,7 @@ import datetime as dt
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 
 from callscope.clean import exclusion_flags, exclusion_rules
@@ -19,7 +20,7 @@ from callscope.kpi.context import KpiContext
 from callscope.kpi.dims import GRAIN_MINUTES
 from callscope.kpi.prepare import apply_filters
 
-__all__ = ["state_seconds", "max_concurrency", "contacts_per_hour", "cost_per_contact", "bucket_starts"]
+__all__ = ["state_seconds", "max_concurrency", "contacts_per_hour", "cost_per_contact", "schedule_coverage", "bucket_starts", "COVERAGE_INTERVAL"]
 
 HANDLING = ("on_contact", "acw")
 PRODUCTIVE = ("available", "on_contact", "acw", "outbound")
@@ -248,3 +249,57 @@ def _combine(ctx: KpiContext, with_cost: bool = False) -> pd.DataFrame:
         merged["_cost"] = merged["_logged_s"] / 3600.0 * merged["hourly_cost"]
         columns.append("_cost")
     return _slice(ctx, merged, columns)
+
+
+COVERAGE_INTERVAL = "interval30"
+
+
+def schedule_coverage(ctx: KpiContext) -> pd.DataFrame:
+    """Per 30-minute interval: agents scheduled to work against agents required by Erlang C for the
+    interval's actual offered volume and handle time at the service-level target; summed per slice
+    as Σ min(scheduled, required) (numerator) and Σ required (denominator)."""
+    from dataclasses import replace
+
+    from callscope.staffing import staff_intervals
+
+    fine = replace(ctx, grain=COVERAGE_INTERVAL, dims=[], cache={})
+    seconds = 30 * 60
+    sc = ctx.store.table("schedules")
+    plan = sc.select("agent_id", "activity", _s=sc.start, _e=sc["end"])
+    scheduled = _allocate(fine, plan, {"_work_s": plan.activity == "work"}).groupby("_b", as_index=False)["_work_s"].sum()
+    scheduled["_scheduled"] = scheduled["_work_s"] / seconds
+    load = _queue_load(fine).merge(scheduled[["_b", "_scheduled"]], on="_b", how="left").fillna({"_scheduled": 0.0})
+    # An interval whose contacts were all abandoned still needed agents: use the period's handle time.
+    period_aht = (load["_aht"] * load["_answered"]).sum() / load["_answered"].sum() if load["_answered"].sum() else np.nan
+    load["_aht"] = load["_aht"].fillna(period_aht)
+    load = load[(load["_calls"] > 0) & (load["_aht"] > 0)]
+    if load.empty:
+        return pd.DataFrame(columns=[*ctx.columns, "_num", "_den"])
+    required = staff_intervals(load["_calls"].to_numpy(float), seconds, load["_aht"].to_numpy(float), sl=float(ctx.opts["coverage_sl"]), answer_time=float(ctx.opts["answer_time_s"]))
+    load["_required"] = required["agents"].to_numpy(float)
+    load["_num"] = np.minimum(load["_scheduled"], load["_required"])
+    load["_den"] = load["_required"]
+    return _rebucket(ctx, load, ["_num", "_den"])
+
+
+def _queue_load(ctx: KpiContext) -> pd.DataFrame:
+    """Offered contacts on queue channels and their mean handle time per bucket (after exclusions)."""
+    from callscope.kpi.dims import bucket
+
+    t = ctx.store.table("interactions")
+    t = _kept(ctx, t.filter(ctx.within(t.arrived_at) & t.channel.isin(list(ctx.opts["queue_channels"]))), "voice")
+    handle = t.talk_s + t.hold_s.fill_null(0) + t.acw_s.fill_null(0)
+    offered = t.outcome.isin(["answered", "abandoned", "overflow", "callback"])
+    answered = (t.outcome == "answered") & t.talk_s.notnull()
+    grouped = t.group_by(_b=bucket(t.arrived_at, ctx.grain)).aggregate(_calls=t.count(where=offered), _answered=t.count(where=answered), _aht=handle.mean(where=answered))
+    return grouped.to_pandas()
+
+
+def _rebucket(ctx: KpiContext, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Fine buckets (`_b`) → the context's grain (or the whole period)."""
+    if not ctx.grain:
+        return frame[columns].sum().to_frame().T
+    starts = pd.Series(bucket_starts(ctx.period.start, ctx.period.end, ctx.grain))
+    which = np.searchsorted(starts.to_numpy(dtype="datetime64[ns]"), pd.to_datetime(frame["_b"]).to_numpy(dtype="datetime64[ns]"), side="right") - 1
+    frame = frame.assign(**{ctx.grain: starts.to_numpy()[which]})
+    return frame.groupby(ctx.grain, as_index=False)[columns].sum()

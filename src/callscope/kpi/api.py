@@ -18,9 +18,15 @@ from callscope.kpi.period import Period, parse_period
 from callscope.kpi.targets import load_targets
 from callscope.store import Store
 
-__all__ = ["compute", "default_period", "RESULT_COLUMNS"]
+__all__ = ["compute", "default_period", "RESULT_COLUMNS", "OVERVIEW"]
 
 RESULT_COLUMNS = VALUE_COLUMNS + ["target", "gap", "status"]
+
+# The headline KPIs a manager looks at first (the demo's overview, the top of the month-end report).
+OVERVIEW = (
+    "offered", "handled", "SL", "ASA", "abandonment_rate", "AHT", "FCR", "CSAT", "NPS",
+    "occupancy", "adherence", "bot_containment", "FRT", "ticket_overdue_rate",
+)
 
 
 def compute(

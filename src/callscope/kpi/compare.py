@@ -92,22 +92,21 @@ def add_targets(ctx: KpiContext, frame: pd.DataFrame, targets: list[Target]) -> 
     target over an undated one): targets are applied from least to most specific, each
     overwriting the rows it matches.
     """
-    frame = frame.copy()
-    frame["target"] = np.nan
-    operator = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    frame = frame.reset_index(drop=True)
+    target = np.full(len(frame), np.nan)
+    operator = np.full(len(frame), None, dtype=object)
+    rows_of = {kpi: np.asarray(rows) for kpi, rows in frame.groupby("kpi", sort=False).indices.items()}
     for t in sorted(targets, key=lambda t: (len(t.slice), t.start is not None)):
-        if not t.in_effect(ctx.period.start):
+        if not t.in_effect(ctx.period.start) or t.kpi not in rows_of or any(c not in ctx.dims for c in t.slice):
             continue
-        mask = frame["kpi"] == t.kpi
+        rows = rows_of[t.kpi]
         for column, wanted in t.slice.items():
-            if column not in ctx.dims:
-                mask &= False
-            else:
-                mask &= frame[column].astype(str) == str(wanted)
-        frame.loc[mask, "target"] = t.value
-        operator[mask] = t.operator
+            rows = rows[frame[column].to_numpy()[rows].astype(str) == str(wanted)]
+        target[rows] = t.value
+        operator[rows] = t.operator
+    frame["target"] = target
     value = pd.to_numeric(frame["value"], errors="coerce")
     frame["gap"] = value - frame["target"]
-    met = ((operator == ">=") & (value >= frame["target"])) | ((operator == "<=") & (value <= frame["target"]))
+    met = ((operator == ">=") & (value >= target)) | ((operator == "<=") & (value <= target))
     frame["status"] = np.where(frame["target"].notna() & value.notna(), np.where(met, "met", "missed"), None)
     return frame

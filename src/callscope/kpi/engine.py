@@ -169,6 +169,7 @@ def _kpi_options(ctx: KpiContext, k: KPI, t, targets: list[Target]) -> dict:
 def _melt(ctx: KpiContext, frame: pd.DataFrame, kpis: list[KPI], rules: list[str]) -> pd.DataFrame:
     """Wide aggregates (one row per slice) → tidy rows (one per slice × KPI), vectorised."""
     parts = []
+    exclusions: dict[tuple, tuple] = {}  # KPIs sharing a population and family share their counts
     for k in kpis:
         m = k.measure
         den = pd.to_numeric(frame[f"{k.id}__den"], errors="coerce").fillna(0.0).to_numpy(float) if f"{k.id}__den" in frame else np.full(len(frame), np.nan)
@@ -187,9 +188,11 @@ def _melt(ctx: KpiContext, frame: pd.DataFrame, kpis: list[KPI], rules: list[str
         part["value"] = value
         part["numerator"] = num
         part["denominator"] = den
-        counts = {r: frame[f"_x__{m.population}__{k.family}__{r}"].fillna(0).astype(int) for r in rules if f"_x__{m.population}__{k.family}__{r}" in frame}
-        part["excluded"] = sum(counts.values()) if counts else 0
-        part["excluded_by"] = _rule_counts(counts, len(frame))
+        key = (m.population, k.family)
+        if key not in exclusions:
+            counts = {r: frame[f"_x__{m.population}__{k.family}__{r}"].fillna(0).astype(int) for r in rules if f"_x__{m.population}__{k.family}__{r}" in frame}
+            exclusions[key] = (sum(counts.values()) if counts else 0, _rule_counts(counts, len(frame)))
+        part["excluded"], part["excluded_by"] = exclusions[key]
         part["note"] = np.where(np.isnan(value), "no_data", None)
         parts.append(part)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ctx.columns + VALUE_COLUMNS)

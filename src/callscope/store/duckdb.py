@@ -20,6 +20,8 @@ class DuckDBStore(Store):
         super().__init__(path, ibis.duckdb.connect(path))
         # Row order in a table carries no meaning here; letting inserts run in parallel is ~1.6x faster.
         self.raw.execute("SET preserve_insertion_order = false")
+        # DuckDB draws a progress bar on stdout for long queries, which would corrupt CSV/JSON output.
+        self.raw.execute("SET enable_progress_bar = false")
         if limit := os.environ.get("CALLSCOPE_DUCKDB_MEMORY"):
             self.raw.execute(f"SET memory_limit = '{limit}'")
 

@@ -36,6 +36,12 @@ def _cost(ctx):
     return cost_per_contact(ctx)
 
 
+def _coverage(ctx):
+    from callscope.kpi.agent_time import schedule_coverage
+
+    return schedule_coverage(ctx)
+
+
 def _concurrency(ctx):
     from callscope.kpi.agent_time import max_concurrency
 
@@ -75,6 +81,16 @@ AGENTS = (
         "处于排班计划状态的时间(工作 ↔ 空闲/通话中/话后处理/外呼;小休、午餐、培训、会议、辅导 ↔ 同名状态)÷ 排班时长(休息日除外的所有活动)。" + _STATES_ZH,
         ("agent_states.state", "schedules.activity"),
         _time_ratio("adherent_s", "scheduled_s"),
+    ),
+    KPI(
+        "schedule_coverage", "agents", "schedules", "Schedule coverage", "排班覆盖率", "ratio", "higher",
+        "How much of the staffing the workload needed was scheduled: per 30-minute interval, required agents = Erlang C's fewest agents for the "
+        "interval's actual offered contacts (queue channels) and mean handle time at coverage_sl within answer_time_s; scheduled agents = "
+        "scheduled work time ÷ 30 min (an interval with no answered contact uses the period's mean handle time). Coverage = Σ min(scheduled, required) ÷ Σ required (over-staffing does not make up for a shortfall elsewhere).",
+        "排班满足了多少所需人力:按每30分钟时段,所需坐席 = 该时段实际进线量(排队渠道)与平均处理时长在 answer_time_s 内达到 coverage_sl 时 Erlang C 的最少坐席数;排班坐席 = 排班工作时长 ÷ 30分钟(没有应答接触的时段采用本期平均处理时长)。覆盖率 = Σ min(排班, 所需)÷ Σ 所需(某时段人多不能抵消别处人少)。",
+        ("schedules.activity", "interactions.outcome", "interactions.talk_s"),
+        Custom(_coverage, dims=()),
+        options=("coverage_sl", "answer_time_s", "queue_channels"),
     ),
     KPI(
         "contacts_per_agent_hour", "voice", "agent_states", "Contacts per agent-hour", "处理速度(每小时处理量)", "per_hour", "higher",

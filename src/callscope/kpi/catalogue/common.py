@@ -29,6 +29,7 @@ OPTIONS: dict[str, Option] = {
         Option("response_channels", ("chat", "email", "social", "app", "sms"), "Text channels whose first response time is measured", "计算首次响应时间的文字渠道"),
         Option("fcr_method", "flag", "First-contact resolution: flag = the resolved flag; repeat = no repeat contact by the same customer within fcr_repeat_days", "一次解决率:flag = 按解决标记;repeat = 同一客户在 fcr_repeat_days 天内没有再次来电", ("flag", "repeat")),
         Option("fcr_repeat_days", 7, "Days within which a repeat contact means the first was not resolved", "判定重复来电的天数"),
+        Option("coverage_sl", 0.8, "Service-level goal (in answer_time_s) used to size the required agents for schedule coverage", "排班覆盖率计算所需坐席时采用的服务水平目标(应答时限取 answer_time_s)"),
         Option("csat_top_box", 4, "CSAT scores at or above this (on 1–5) count as satisfied (top-2-box)", "满意度≥该分(1–5分制)计为满意(Top-2-box)"),
         Option("response_target_s", 600, "Response timeliness target in seconds (a target's threshold_s per slice overrides it)", "响应及时的目标时限(秒);目标文件中按切片的 threshold_s 优先"),
         Option(

@@ -1,0 +1,72 @@
+"""Cleaning and tagging from a project's own configuration (seed 003, step 3), on the KPI fixture
+(tests/fixtures/kpi; see test_kpi_values.py for what it holds). Flags never delete rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from callscope.clean import exclusion_counts
+from callscope.config import load_config
+from callscope.kpi import compute
+
+CONFIG = """
+exclusions:
+  - {id: sales_trial, table: interactions, when: "queue == 'sales'", applies_to: [response], en: "Sales trial", zh: "销售试点"}
+tags:
+  tenure_new_days: 30
+  peak:
+    - {days: [mon], from: "09:00", to: "10:00"}
+  complexity:
+    by_category: {售后投诉: simple, 产品咨询: complex}
+  customer_tier:
+    map: {VIP: 贵宾}
+"""
+
+
+@pytest.fixture
+def config(tmp_path):
+    path = tmp_path / "callscope.yaml"
+    path.write_text(CONFIG, encoding="utf-8")
+    return load_config(path)
+
+
+def by(store, config, kpi, dim):
+    frame = compute(store, [kpi], by=dim, period="2024-09", config=config)
+    return {r[dim]: r["value"] for r in frame.to_dict("records")}
+
+
+def test_a_rule_for_one_family_leaves_the_others_alone(kpi_duckdb, config):
+    # The project's list replaces the default rules: V9 (2 s) and V10 (test) are now counted.
+    voice = compute(kpi_duckdb, ["offered"], period="2024-09", filters={"channel": "voice"}, config=config).iloc[0]
+    assert voice["value"] == 9 and voice["excluded"] == 0
+    # sales_trial applies to response KPIs only: V1 (sales) leaves resolution time, E1 and E2 remain.
+    row = compute(kpi_duckdb, ["resolution_time"], period="2024-09", config=config).iloc[0]
+    assert row["value"] == pytest.approx((10800 + 86400) / 2)
+    assert row["excluded_by"] == "sales_trial=6"  # V1 V2 V3 V8 V9 V10 are sales contacts in September
+
+
+def test_flags_never_delete(kpi_duckdb, config):
+    counts = {rule.id: n for rule, n in exclusion_counts(kpi_duckdb, config)}
+    assert counts == {"sales_trial": 6 + 4}  # the whole store: also A1, A2 (Aug), Y1 (2023), Z1 (Oct)
+    assert kpi_duckdb.count("interactions") == 22  # every fixture row is still stored
+
+
+def test_configured_tags(kpi_duckdb, config):
+    # 30 days: a1 (hired 1 Jun) and a4 (1 Aug) are senior by September, like a2 and a3.
+    assert by(kpi_duckdb, config, "handled", "tenure_band") == {"senior": 11, None: 0}  # None: contacts no agent took
+    # Peak only on Mondays 09:00–10:00: V1 V2 V3 V4 (2 Sep); off-peak V5 V6 V9 V10 V11 and chats C1 C2 C4 C5.
+    assert by(kpi_duckdb, config, "offered", "peak") == {"peak": 4, "off_peak": 9}
+    # Category map merged over the defaults: 售后投诉 simple (V2 C2 E1); 产品咨询 and 技术故障 complex.
+    assert by(kpi_duckdb, config, "handled", "complexity") == {"complex": 8, "simple": 3}
+    # Tier map: VIP → 贵宾 (V1 V5 C1 E1); other tiers are kept as they are.
+    assert by(kpi_duckdb, config, "handled", "customer_tier") == {"贵宾": 4, "normal": 7}
+
+
+def test_bad_rule_is_a_clear_error(kpi_duckdb, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("exclusions:\n  - {id: x, table: interactions, when: \"colour == 'red'\"}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="names 'colour', which is not a column"):
+        compute(kpi_duckdb, ["offered"], period="2024-09", config=load_config(path))
+    path.write_text("exclusion: []\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown section 'exclusion'"):
+        load_config(path)
