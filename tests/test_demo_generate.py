@@ -62,7 +62,9 @@ def test_exactly_the_rows_asked_for_and_every_table(demo, contacts):
     assert len(contacts) == ROWS  # multinomial draws: the total is exact, not approximate
     assert contacts.interaction_id.is_unique
     written = {FILES[p.name] for p in paths if p.name in FILES}
-    assert written == set(TABLES)
+    # interval_stats stands in for call records where a centre has only ACD interval reports; the
+    # demo exports the call records themselves.
+    assert written == set(TABLES) - {"interval_stats"}
     for path in paths:
         if path.name != LEGACY_FILE:  # GB18030: see test_legacy_export_is_gb18030_with_its_profile
             assert len(read(out, path.name)) > 0, path.name

@@ -43,7 +43,7 @@ def test_every_import_adds_up_and_only_the_legacy_rows_are_quarantined(store_url
     with open_store(store_url, create=False) as store:
         assert store.timezone == DEMO_TIMEZONE
         assert store.count("interactions") == ROWS + GOOD_ROWS
-        for table in TABLES:
+        for table in set(TABLES) - {"interval_stats"}:  # the demo exports call records, not interval reports
             assert store.count(table) > 0, table
 
 

@@ -82,6 +82,10 @@ def print_run(run: ImportRun, lang: str) -> None:
         console.print("  " + tr("cli.run_derived", lang, n=run.rows_derived))
     if run.skew_tolerated:
         console.print("  " + tr("cli.run_skew", lang, n=run.skew_tolerated))
+    if run.notes:
+        console.print("  " + tr("notes.run_notes", lang, n=sum(run.notes.values())))
+        for code, n in sorted(run.notes.items(), key=lambda kv: -kv[1]):
+            console.print(f"    {code}: {n:,} — {tr(f'notes.{code}', lang)}", highlight=False)
     if run.previous_run is not None:
         console.print("  " + tr("cli.run_previous", lang, run=run.previous_run))
     for code, n in sorted(run.problems.items(), key=lambda kv: -kv[1]):

@@ -25,6 +25,9 @@ def forecast_command(
     history: Annotated[Path | None, typer.Option("--history", help="CSV/Parquet of interval counts instead of the store (interval_start, offered[, series, handled, handle_s])")] = None,
     columns: Annotated[str | None, typer.Option(help="Rename the history file's columns, e.g. DateTime=interval_start,Calls=offered")] = None,
     series: Annotated[str | None, typer.Option(help="Series name for a history file without a series column")] = None,
+    intervals: Annotated[bool, typer.Option("--intervals", help="History from the store's interval_stats (imported ACD interval reports) instead of its interactions")] = False,
+    source: Annotated[str | None, typer.Option(help="With --intervals: only this source's interval rows")] = None,
+    volume: Annotated[str, typer.Option(help="With --intervals: the demand measure, offered or arrivals (for reports that count every arrival)")] = "offered",
     events: Annotated[Path | None, typer.Option("--events", help="CSV of events (start, end, name, kind, queue, channel, effect); default: the store's events")] = None,
     interval: Annotated[int | None, typer.Option(help="Interval length in minutes: 15, 30, 60 (default 30 from the store; a file's own)")] = None,
     horizon: Annotated[str, typer.Option(help="How far ahead: 7d, 2w, or a number of intervals")] = "7d",
@@ -45,7 +48,10 @@ def forecast_command(
     lang = use_lang(lang)
     if fmt not in FORMATS:
         raise ValueError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
-    hist, event_rows = _load(store, history, columns, series, events is None, interval, by, retry_window, start, end)
+    if intervals:
+        hist, event_rows = _load_intervals(store, events is None, by, source, volume, start, end)
+    else:
+        hist, event_rows = _load(store, history, columns, series, events is None, interval, by, retry_window, start, end)
     if events is not None:
         event_rows = events_from_file(events)
     result = forecast(
@@ -80,6 +86,16 @@ def _load(store, history, columns, series, store_events, interval, by, retry_win
         hist = history_from_store(
             s, interval_minutes=interval or 30, by=dims, retry_window_minutes=retry_window or None, start=start, end=end
         )
+        return hist, (events_from_store(s) if store_events else None)
+
+
+def _load_intervals(store, store_events, by, source, volume, start, end):
+    from callscope.forecast import events_from_store, history_from_intervals
+    from callscope.store import open_store
+
+    dims = tuple(d.strip() for d in by.split(",") if d.strip())
+    with open_store(store, create=False) as s:
+        hist = history_from_intervals(s, by=dims, volume=volume, source=source, start=start, end=end)
         return hist, (events_from_store(s) if store_events else None)
 
 

@@ -8,7 +8,7 @@ gaps), `events` (holiday/campaign effects), `models` (statsforecast candidates),
 
 from callscope.forecast.events import events_from_file, events_from_store
 from callscope.forecast.forecast import ForecastResult, Note, forecast
-from callscope.forecast.history import aggregate, history_from_file, history_from_store
+from callscope.forecast.history import aggregate, history_from_file, history_from_intervals, history_from_store
 from callscope.forecast.models import DEFAULT_MODELS, MODEL_NAMES
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Note",
     "history_from_store",
     "history_from_file",
+    "history_from_intervals",
     "aggregate",
     "events_from_store",
     "events_from_file",

@@ -11,13 +11,15 @@ A history frame (pandas) has the columns
 
 and AHT = handle_s / handled per interval. Intervals with no contacts may be absent: the calendar
 (`callscope.forecast.calendar`) fills them. Sources: the store's `interactions` table
-(`history_from_store`) or a CSV/Parquet file of interval counts (`history_from_file`).
+(`history_from_store`), its `interval_stats` table of ACD interval reports
+(`history_from_intervals`), or a CSV/Parquet file of interval counts (`history_from_file`).
 
 Offered and true demand, from the store
 ---------------------------------------
 * Offered = inbound contacts (direction inbound or unknown) that reached the agent queue, i.e.
-  outcome `answered` or `abandoned`; test contacts (is_test) are left out, and so are contacts that
-  ended in the IVR/self-service/bot, were blocked, overflowed or went to a call-back.
+  outcome `answered` or `abandoned`; test contacts (is_test) and phantom records (is_phantom) are
+  left out, and so are contacts that ended in the IVR/self-service/bot, were blocked, overflowed or
+  went to a call-back.
 * A repeat attempt is an offered contact whose customer's previous offered contact on the same
   queue and channel was abandoned, and which arrived at most `retry_window_minutes` after that
   abandon (abandoned_at; arrived_at where abandoned_at is missing). Chains collapse: abandon →
@@ -40,6 +42,8 @@ __all__ = [
     "OFFERED_OUTCOMES",
     "history_from_store",
     "history_from_file",
+    "history_from_intervals",
+    "INTERVAL_VOLUMES",
     "aggregate",
     "infer_grain",
     "series_attributes",
@@ -48,6 +52,7 @@ __all__ = [
 HISTORY_COLUMNS = ("series", "interval_start", "offered", "attempts", "handled", "handle_s")
 SERIES_DIMENSIONS = ("queue", "channel", "category", "customer_tier", "complexity")
 OFFERED_OUTCOMES = ("answered", "abandoned")
+INTERVAL_VOLUMES = ("offered", "arrivals")  # interval_stats measures that can stand for demand
 ALL_SERIES = "all"
 MISSING_LABEL = "-"
 
@@ -75,6 +80,7 @@ def history_from_store(
     t = t.filter(
         t.outcome.isin(OFFERED_OUTCOMES),
         t.is_test.fill_null(False) == False,  # noqa: E712 — an Ibis expression, not a Python bool
+        t.is_phantom.fill_null(False) == False,  # noqa: E712
         t.direction.isnull() | (t.direction == "inbound"),
     )
     if start is not None:
@@ -112,6 +118,58 @@ def _retry_flag(t, window_minutes: float | None):
     known_customer = t.customer_id.notnull() & (t.customer_id != "")
     in_window = t.arrived_at <= prev_end + ibis.interval(seconds=int(round(window_minutes * 60)))
     return (known_customer & (prev_outcome == "abandoned") & in_window).fill_null(False)
+
+
+def history_from_intervals(
+    store,
+    *,
+    by: tuple[str, ...] = ("queue", "channel"),
+    volume: str = "offered",
+    source: str | None = None,
+    start=None,
+    end=None,
+) -> pd.DataFrame:
+    """The history from `interval_stats`: ACD interval reports, or call records aggregated with
+    `callscope.intervals.from_interactions`.
+
+    offered = the `volume` measure: `offered` (reached the agent queue), or `arrivals` for reports
+    that count every arrival; handled = `handled` (else `answered`) and handle_s as reported. Interval
+    counts carry no customers, so no repeat attempts are collapsed (attempts = offered). All rows
+    must have one interval length; `source` picks one source's rows.
+    """
+    import ibis
+
+    _check_by(by)
+    bad = [d for d in by if d not in ("queue", "channel")]
+    if bad:
+        raise ValueError(f"interval statistics have no {', '.join(bad)}; forecast them by queue and/or channel")
+    if volume not in INTERVAL_VOLUMES:
+        raise ValueError(f"volume {volume!r}: choose {' or '.join(INTERVAL_VOLUMES)}")
+    t = store.table("interval_stats")
+    if source is not None:
+        t = t.filter(t.source == source)
+    if start is not None:
+        t = t.filter(t.interval_start >= _bound(start, "start"))
+    if end is not None:
+        t = t.filter(t.interval_start < _bound(end, "end"))
+    lengths = sorted(t.interval_minutes.cast("int64").to_pyarrow().unique().to_pylist())
+    if len(lengths) != 1:
+        found = ", ".join(f"{m}-minute" for m in lengths) or "no"
+        raise ValueError(f"interval_stats has {found} intervals here; choose one source (--source) with one interval length")
+    keys = {d: t[d].cast("string").fill_null(MISSING_LABEL) for d in by}
+    df = (
+        t.group_by(interval_start=t.interval_start, **keys)
+        .aggregate(offered=t[volume].sum(), handled=ibis.coalesce(t.handled, t.answered).sum(), handle_s=t.handle_s.sum())
+        .to_pandas()
+    )
+    if df.empty or df["offered"].isna().all():
+        other = next(v for v in INTERVAL_VOLUMES if v != volume)
+        raise ValueError(f"interval_stats has no {volume} counts{f' for source {source!r}' if source else ''}; use volume {other!r} if the reports count those")
+    df["series"] = _series_label(df, by)
+    for column in ("offered", "handled", "handle_s"):
+        df[column] = df[column].astype(float)
+    df["attempts"] = df["offered"]
+    return _tidy(df)
 
 
 def history_from_file(

@@ -7,6 +7,8 @@ and keeps the original text of parsed values so a quarantine message can quote i
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 
 import ibis
@@ -51,22 +53,29 @@ def resolve_columns(spec: TableSpec, profile: Profile, source_columns: list[str]
     by_lower = {c.strip().lower(): c for c in source_columns}
     mapped = dict(profile.columns) if profile.table == spec.name else {}
     for cs in mapped.values():
-        if cs.column is not None and cs.column not in source_columns:
-            if cs.column.strip().lower() in by_lower or loose:
-                continue
-            raise ProfileError(
-                f"profile {profile.name} maps {cs.field} to column {cs.column!r}, which is not in {path} "
-                f"(its columns: {', '.join(source_columns)})"
-            )
+        for column in _sources(cs):
+            if column not in source_columns and not (column.strip().lower() in by_lower or loose):
+                raise ProfileError(
+                    f"profile {profile.name} maps {cs.field} to column {column!r}, which is not in {path} "
+                    f"(its columns: {', '.join(source_columns)})"
+                )
     for field in spec.fields:
         if field.name not in mapped and field.name.lower() in by_lower:
             mapped[field.name] = ColumnSpec(field.name, column=by_lower[field.name.lower()])
+
+    def actual(column: str) -> str:
+        return column if column in source_columns else by_lower.get(column.strip().lower(), column)
+
     fixed = {}
     for name, cs in mapped.items():
-        if cs.column is not None and cs.column not in source_columns and cs.column.strip().lower() in by_lower:
-            cs = ColumnSpec(**{**cs.__dict__, "column": by_lower[cs.column.strip().lower()]})
+        if cs.column is not None:
+            cs = ColumnSpec(**{**cs.__dict__, "column": actual(cs.column), "join": tuple(map(actual, cs.join))})
         fixed[name] = cs
     return fixed
+
+
+def _sources(cs: ColumnSpec) -> tuple[str, ...]:
+    return () if cs.column is None else (cs.column, *cs.join)
 
 
 def map_batch(raw: ir.Table, spec: TableSpec, profile: Profile, columns: dict[str, ColumnSpec], ctx: ParseContext, *, trim: bool = True) -> tuple[ir.Table, list[FieldPlan]]:
@@ -88,7 +97,7 @@ def map_batch(raw: ir.Table, spec: TableSpec, profile: Profile, columns: dict[st
         parsed = parse_value(text, field.dtype, ctx, cs.formats, factor)
         values[field.name] = parsed.value
         origin = "column" if cs.column is not None else "value"
-        plans[field.name] = FieldPlan(field.name, origin, cs.column or field.name, parsed.code, parsed.expected)
+        plans[field.name] = FieldPlan(field.name, origin, "+".join(_sources(cs)) or field.name, parsed.code, parsed.expected)
         if parsed.code and not _already_typed(text, field.dtype):
             raws[field.name] = _original(raw, cs, text, trim)
     if "source" in spec and "source" not in values:
@@ -111,7 +120,7 @@ def map_batch(raw: ir.Table, spec: TableSpec, profile: Profile, columns: dict[st
 
 def _source_text(raw: ir.Table, cs: ColumnSpec, trim: bool) -> ir.Value | None:
     if cs.column is not None:
-        value = _text(raw[cs.column], trim)
+        value = _joined(raw, cs, trim)
     elif cs.value is not None:
         value = ibis.literal(_as_text(cs.value))
     else:
@@ -119,7 +128,9 @@ def _source_text(raw: ir.Table, cs: ColumnSpec, trim: bool) -> ir.Value | None:
     if cs.map:
         if not value.type().is_string():
             value = value.cast("string")
-        value = value.substitute({k: _as_text(v) for k, v in cs.map.items()})
+        to_null = [k for k, v in cs.map.items() if v is None]
+        mapped = value.substitute({k: _as_text(v) for k, v in cs.map.items() if v is not None})
+        value = ibis.cases((value.isin(to_null), ibis.null("string")), else_=mapped) if to_null else mapped
     if cs.default is not None:
         value = ibis.coalesce(value, ibis.literal(_as_text(cs.default)).cast(value.type()))
     return value
@@ -128,8 +139,23 @@ def _source_text(raw: ir.Table, cs: ColumnSpec, trim: bool) -> ir.Value | None:
 def _original(raw: ir.Table, cs: ColumnSpec, text: ir.Value, trim: bool) -> ir.Value:
     if cs.column is None:
         return text
+    if cs.join:
+        return _joined(raw, cs, trim)
     value = raw[cs.column]
     return _text(value, trim) if value.type().is_string() else value.cast("string")
+
+
+def _joined(raw: ir.Table, cs: ColumnSpec, trim: bool) -> ir.Value:
+    """The column's value, or the texts of several columns joined with a space.
+
+    A part that is missing is left out, so '1999-01-01' without its time fails to parse and the
+    message quotes what was there; the value is missing only when every part is.
+    """
+    if not cs.join:
+        return _text(raw[cs.column], trim)
+    parts = [_text(raw[c].cast("string"), trim) for c in _sources(cs)]
+    none = functools.reduce(operator.and_, [p.isnull() for p in parts])
+    return ibis.cases((none, ibis.null("string")), else_=ibis.literal(" ").join(parts))
 
 
 def _text(value: ir.Value, trim: bool) -> ir.Value:

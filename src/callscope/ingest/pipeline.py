@@ -55,6 +55,7 @@ class ImportRun:
     skew_tolerated: int = 0
     tables: Counter = field(default_factory=Counter)  # rows added per table
     problems: Counter = field(default_factory=Counter)  # quarantine entries per code
+    notes: Counter = field(default_factory=Counter)  # rows loaded with a data-quality note, per code
     previous_run: int | None = None  # an earlier run of the same file content
 
     @property
@@ -62,7 +63,7 @@ class ImportRun:
         return self.rows_read == self.rows_loaded + self.rows_quarantined + self.rows_duplicate
 
     def record(self) -> dict:
-        details = {"tables": dict(self.tables), "problems": dict(self.problems), "previous_run": self.previous_run}
+        details = {"tables": dict(self.tables), "problems": dict(self.problems), "notes": dict(self.notes), "previous_run": self.previous_run}
         return {
             "run_id": self.run_id,
             "started_at": self.started_at,
@@ -140,6 +141,7 @@ def ingest_file(
             if result.conflict:
                 run.problems["CONFLICT"] += result.conflict
             run.tables[name] += result.rows
+            run.notes.update(_note_counts(store, name, run.run_id))
         if run.tables.get("messages"):
             _refresh_conversation_stats(store, run.run_id)
         run.finished_at = dt.datetime.now().replace(microsecond=0)
@@ -240,6 +242,17 @@ def _quarantine_problems(store: Store, problems: list[Problem], table: str, run:
     store.append("quarantine", store.ingest_engine().to_pyarrow(result))
     run.rows_quarantined += sum(p.nlines for p in problems)
     run.problems.update(Counter(p.code for p in problems))
+
+
+def _note_counts(store: Store, table: str, run_id: int) -> Counter:
+    """Rows this run loaded into `table` with each data-quality note (quality_notes codes)."""
+    if "quality_notes" not in table_spec(table):
+        return Counter()
+    t = store.table(table)
+    t = t.filter(t._run_id == run_id, t.quality_notes.notnull())
+    codes = t.select(code=t.quality_notes.split(",").unnest())
+    rows = codes.group_by("code").aggregate(n=codes.count()).to_pyarrow().to_pylist()
+    return Counter({r["code"]: int(r["n"]) for r in rows})
 
 
 def _add_missing(data: pa.Table, columns) -> pa.Table:

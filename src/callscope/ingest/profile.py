@@ -74,10 +74,11 @@ class ColumnSpec:
 
     field: str
     column: str | None = None  # source column name
+    join: tuple[str, ...] = ()  # more columns whose text follows column's, space-separated (a date and a time column)
     value: Any = None  # a constant for every row
     expr: str | None = None  # derived from other canonical fields, e.g. "answered_at - queued_at"
     formats: tuple[str, ...] = ()  # strptime formats, or "hms" for H:MM:SS durations
-    map: dict[str, Any] | None = None  # source value → canonical value
+    map: dict[str, Any] | None = None  # source value → canonical value (None: no value)
     unit: str | None = None  # s, ms, min, h (numbers that are durations)
     default: Any = None  # used where the source value is missing
 
@@ -259,9 +260,15 @@ def _column(table: str, fname: str, raw: Any, lines: _Lines) -> ColumnSpec:
             raise lines.error(where, f"{fname}: {problem}")
     # A field given only a map, default, unit or format reads the column of its own name.
     column = raw.get("column", None if sources else fname)
+    join: tuple[str, ...] = ()
+    if isinstance(column, list):  # [date, time]: the texts joined with a space, then parsed
+        if not column or not all(isinstance(c, str) for c in column):
+            raise lines.error(where, f"{fname}: column must be a column name or a list of names, e.g. [date, time]")
+        column, join = column[0], tuple(column[1:])
     return ColumnSpec(
         fname,
         column=column,
+        join=join,
         value=raw.get("value"),
         expr=str(raw["expr"]) if "expr" in raw else None,
         formats=formats,

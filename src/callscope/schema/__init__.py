@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 # Bump together with a new entry in callscope.store.migrations.MIGRATIONS.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def table_spec(name: str) -> TableSpec:
@@ -31,7 +31,11 @@ def table_spec(name: str) -> TableSpec:
         raise KeyError(f"unknown table {name!r}; canonical tables are: {', '.join(TABLES)}") from None
 
 
-def ibis_schema(spec: TableSpec, *, lineage: bool = True) -> sch.Schema:
-    """The stored schema of a canonical table (all columns nullable; validation enforces 'required')."""
-    fields = list(spec.fields) + (list(LINEAGE) if lineage else [])
+def ibis_schema(spec: TableSpec, *, lineage: bool = True, version: int | None = None) -> sch.Schema:
+    """The stored schema of a canonical table (all columns nullable; validation enforces 'required').
+
+    With `version`, only the columns that schema version had (later ones are added by migrations).
+    """
+    fields = [f for f in spec.fields if version is None or f.since_version <= version]
+    fields += list(LINEAGE) if lineage else []
     return ibis.schema({f.name: f.dtype for f in fields})

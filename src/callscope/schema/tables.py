@@ -19,6 +19,7 @@ __all__ = [
     "OUTCOMES",
     "SENDERS",
     "AGENT_STATES",
+    "INTERVAL_MEASURES",
 ]
 
 CHANNELS = ("voice", "chat", "email", "social", "app", "video", "sms")
@@ -177,6 +178,14 @@ INTERACTIONS = TableSpec(
         _f("nps", "int64", "Likelihood to recommend, 0–10", "推荐意愿(0–10分)", min=0, max=10),
         _f("qa_score", "float64", "Quality-assurance score, 0–100", "质检得分(0–100)", min=0, max=100),
         _s("comment", "Customer's own words (survey or complaint text)", "客户原话(调查或投诉文本)"),
+        Field(
+            "is_phantom", "boolean", "Phantom record: a virtual call the source says to ignore (kept, left out by the 'phantom' exclusion rule)",
+            "虚拟记录:来源系统注明应忽略的虚拟呼叫(保留,由排除规则 phantom 剔除)", since_version=2,
+        ),
+        Field(
+            "quality_notes", "string", "Data-quality notes: codes of caveats the importer recorded, comma-separated (see docs/formats)",
+            "数据质量备注:导入时记录的问题代码,逗号分隔(见 docs/formats)", since_version=2,
+        ),
     ),
     key=("source", "interaction_id"),
     order_rules=(
@@ -355,6 +364,48 @@ TARGETS = TableSpec(
     key=("kpi", "slice", "period_start"),
 )
 
+
+
+def _count(name, en, zh) -> Field:
+    return Field(name, "int64", en, zh, min=0, since_version=2)
+
+
+def _total(name, en, zh) -> Field:
+    return Field(name, "float64", en + " (seconds, summed over the interval)", zh + "(秒,时段合计)", min=0, since_version=2)
+
+
+# Interval statistics: what ACD interval reports give (and what call records aggregate to). Every
+# measure is optional: a report that lacks one leaves it empty, and KPIs needing it say so.
+INTERVAL_MEASURES = (
+    _count("arrivals", "Contacts that arrived (entered the system, IVR-only contacts included)", "到达量(进入系统的接触,含仅在IVR中结束的)"),
+    _count("offered", "Contacts offered to the agent queue", "进线量(进入坐席队列的接触)"),
+    _count("answered", "Offered contacts answered by an agent", "应答量"),
+    _count("abandoned", "Offered contacts the customer abandoned while waiting", "放弃量"),
+    _count("answered_within", "Contacts answered within threshold_s seconds of waiting", "在 threshold_s 秒内应答的接触数"),
+    Field("threshold_s", "float64", "Answer-time threshold T that answered_within counts against (seconds)", "answered_within 所用的应答时限 T(秒)", min=0, since_version=2),
+    _total("answer_wait_s", "Wait of the answered contacts (ASA = answer_wait_s ÷ answered)", "应答接触的等待时长(平均应答速度 = answer_wait_s ÷ answered)"),
+    _count("handled", "Answered contacts whose handle time is in handle_s (AHT = handle_s ÷ handled)", "处理时长计入 handle_s 的应答接触数(平均处理时长 = handle_s ÷ handled)"),
+    _total("handle_s", "Handle time: talk + hold + after-contact work", "处理时长:通话 + 保持 + 话后处理"),
+    _total("talk_s", "Talk time of the handled contacts", "已处理接触的通话时长"),
+    _total("staffed_s", "Staffed agent time: agents logged in × seconds", "坐席在岗时长:签入坐席数 × 秒"),
+)
+
+INTERVAL_STATS = TableSpec(
+    "interval_stats",
+    "Interval statistics per queue: counts and seconds as ACD interval reports give them",
+    "区间统计:按队列、时段汇总的话务量与时长(ACD 区间报表)",
+    (
+        SOURCE,
+        _ts("interval_start", "Start of the interval", "时段开始", required=True),
+        Field("interval_minutes", "int64", "Length of the interval (minutes)", "时段长度(分钟)", required=True, min=1, max=1440),
+        _s("queue", "Queue or skill group (empty = all queues together)", "队列/技能组(空 = 全部队列合计)"),
+        _s("channel", "Channel", "渠道", enum=CHANNELS),
+        *INTERVAL_MEASURES,
+    ),
+    key=("source", "queue", "channel", "interval_start", "interval_minutes"),
+    since_version=2,
+)
+
 # Columns every canonical table carries so each row can be traced to the import that loaded it.
 LINEAGE = (
     Field("_run_id", "int64", "Import run that loaded the row", "载入该行的导入批次"),
@@ -374,5 +425,6 @@ TABLES: dict[str, TableSpec] = {
         EVENTS,
         KNOWLEDGE_HOTSPOTS,
         TARGETS,
+        INTERVAL_STATS,
     )
 }

@@ -51,7 +51,8 @@ def _apply(store: "Store", version: int) -> None:
                 store.con.create_table(name, schema=schema)
     for spec in TABLES.values():
         if spec.since_version == version:
-            store.con.create_table(spec.name, schema=ibis_schema(spec))
+            # As that version had it, so every store ends up with the same column order.
+            store.con.create_table(spec.name, schema=ibis_schema(spec, version=version))
         elif spec.since_version < version:
             for field in spec.fields:
                 if field.since_version == version:
