@@ -70,3 +70,17 @@ def test_bad_rule_is_a_clear_error(kpi_duckdb, tmp_path):
     path.write_text("exclusion: []\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown section 'exclusion'"):
         load_config(path)
+
+
+def test_a_rule_on_a_field_the_table_predates_matches_nothing(tmp_path):
+    # A Parquet export written before is_phantom existed (schema 1) has no such column: the default
+    # phantom rule cannot match there, while misoperation (handle under 3 s) still applies.
+    import ibis
+
+    from callscope.clean import exclusion_flags, exclusion_rules
+
+    old = ibis.memtable({"outcome": ["answered", "answered"], "talk_s": [1.0, 200.0], "hold_s": [None, None], "acw_s": [None, None], "is_test": [False, False]})
+    flags = exclusion_flags(old, exclusion_rules(load_config(None), "interactions"), "voice")
+    assert "_ex_voice__phantom" not in flags
+    kept = old.mutate(**flags).order_by("talk_s")._keep_voice.to_pyarrow().to_pylist()
+    assert kept == [False, True]

@@ -170,3 +170,22 @@ def test_forecast_cli_reads_interval_stats(tmp_path, capsys):
     offered = fc[fc.measure == "offered"].set_index("interval_start").forecast
     assert offered.index[0] == pd.Timestamp("2003-10-27 07:00") and len(offered) == 15
     assert offered.tolist() == hourly.astype(float).tolist()
+
+
+@needs(US_BANK, SIX_MINUTES)
+def test_kpis_from_the_real_interval_reports(intervals_store):
+    from callscope.kpi import compute
+
+    store, _ = intervals_store
+    # PROVENANCE.md: 41,257 calls on Monday 2003-03-03; by hour as pandas counts the file.
+    day = compute(store, ["offered", "SL", "AHT"], period="2003-03-03", by="hour_of_day")
+    raw = pd.read_csv(US_BANK, parse_dates=["DateTime"])
+    monday = raw[raw.DateTime.dt.date == pd.Timestamp("2003-03-03").date()]
+    offered = day[day.kpi == "offered"].set_index("hour_of_day").value
+    assert offered.sum() == 41_257 and offered.to_dict() == monday.groupby(monday.DateTime.dt.hour).Calls.sum().to_dict()
+    notes = set(day[day.kpi != "offered"].note)
+    assert notes == {"missing:interval_stats.answered_within,interval_stats.threshold_s", "missing:interval_stats.handle_s,interval_stats.handled"}
+    # The Anonymous Bank 6-minute file counts records (arrivals), not offered calls: February 1999
+    # has 33,344 arrivals (PROVENANCE.md) but no offered count.
+    feb = compute(store, ["offered"], period="1999-02").iloc[0]
+    assert feb.note == "missing:interval_stats.offered"

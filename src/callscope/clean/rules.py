@@ -13,7 +13,8 @@ import ibis
 import ibis.expr.types as ir
 
 from callscope.config import Config
-from callscope.expr import compile_condition
+from callscope.expr import compile_condition, names_in
+from callscope.schema.tables import TABLES
 
 __all__ = ["ExclusionRule", "exclusion_rules", "exclusion_flags", "exclusion_counts", "FAMILIES"]
 
@@ -64,7 +65,7 @@ def exclusion_flags(t: ir.Table, rules: list[ExclusionRule], family: str) -> dic
     flags: dict[str, ir.BooleanValue] = {}
     earlier = ibis.literal(False)
     for rule in rules:
-        if not rule.applies(family):
+        if not rule.applies(family) or _names_absent_canonical_field(rule, t):
             continue
         hit = compile_condition(rule.when, t)
         flags[f"_ex_{family}__{rule.id}"] = hit & ~earlier
@@ -73,11 +74,23 @@ def exclusion_flags(t: ir.Table, rules: list[ExclusionRule], family: str) -> dic
     return flags
 
 
+def _names_absent_canonical_field(rule: ExclusionRule, t: ir.Table) -> bool:
+    """A rule naming a canonical field this table lacks (a store or export written before the
+    field existed, e.g. an old Parquet export without is_phantom) matches no row there. A name that
+    is not a canonical field at all is a typo and still fails loudly in compile_condition."""
+    absent = names_in(rule.when) - set(t.columns)
+    spec = TABLES.get(rule.table)
+    return bool(absent) and spec is not None and all(name in spec for name in absent)
+
+
 def exclusion_counts(store, config: Config) -> list[tuple[ExclusionRule, int]]:
     """How many stored rows each rule flags (a row flagged by several rules counts for each)."""
     out = []
     for rule in exclusion_rules(config):
         if store.has_table(rule.table):
             t = store.table(rule.table)
+            if _names_absent_canonical_field(rule, t):
+                out.append((rule, 0))
+                continue
             out.append((rule, int(t.filter(compile_condition(rule.when, t)).count().to_pyarrow().as_py())))
     return out

@@ -107,6 +107,8 @@ def explain_text(kpi_id: str, lang: str) -> str:
         f"{tr('kpi.explain.definition', lang)}: {k.definition(lang)}",
         f"{tr('kpi.explain.needs', lang)}: {', '.join(k.required_fields({n: o.default for n, o in OPTIONS.items()}))}",
     ]
+    if k.intervals:
+        lines.append(f"{tr('kpi.explain.interval_needs', lang)}: {', '.join(k.intervals.needs)}")
     if k.options:
         lines.append(f"{tr('kpi.explain.options', lang)}:")
         lines += [f"  {name} ({_default(OPTIONS[name].default)}): {option_text(name, lang)}" for name in k.options]

@@ -13,7 +13,7 @@ from callscope.kpi.catalogue import CATALOGUE, resolve_kpis
 from callscope.kpi.compare import add_targets, add_total, join_comparison, normalise_compare, previous_context, year_earlier_context
 from callscope.kpi.context import KpiContext
 from callscope.kpi.dims import GRAINS, normalise_by
-from callscope.kpi.engine import VALUE_COLUMNS, evaluate, resolve_options
+from callscope.kpi.engine import VALUE_COLUMNS, evaluate, resolve_options, uses_interval_stats
 from callscope.kpi.period import Period, parse_period
 from callscope.kpi.targets import load_targets
 from callscope.store import Store
@@ -76,7 +76,8 @@ def compute(
     result.insert(len(ctx.columns) + 2, "unit", result["kpi"].map({k.id: k.unit for k in chosen}))
     order = {k.id: i for i, k in enumerate(chosen)}
     result = result.sort_values(ctx.columns + ["kpi"], key=lambda s: s.map(order) if s.name == "kpi" else s, kind="stable")
-    result.attrs.update(period=period.label, period_start=period.start, period_end=period.end, options=opts, columns=ctx.columns)
+    source = "interval_stats" if uses_interval_stats(ctx) else "records"
+    result.attrs.update(period=period.label, period_start=period.start, period_end=period.end, options=opts, columns=ctx.columns, source=source)
     return result.reset_index(drop=True)
 
 
@@ -89,7 +90,10 @@ def _filters(filters) -> dict[str, list]:
 
 
 def default_period(store: Store) -> Period:
-    """The latest calendar month that has contacts (the current month if the store is empty)."""
+    """The latest calendar month that has contacts, or interval statistics when there are no contact
+    records (the current month if the store is empty)."""
     latest = store.table("interactions").arrived_at.max().to_pyarrow().as_py()
+    if latest is None and store.has_table("interval_stats"):
+        latest = store.table("interval_stats").interval_start.max().to_pyarrow().as_py()
     latest = latest or dt.datetime.now()
     return parse_period(f"{latest:%Y-%m}")

@@ -12,6 +12,7 @@ import pandas as pd
 
 from callscope.clean import exclusion_rules
 from callscope.kpi.catalogue import OPTIONS, POPULATIONS
+from callscope.kpi.catalogue.intervals import on_interval_stats
 from callscope.kpi.context import KpiContext
 from callscope.kpi.model import KPI, Custom, Quantile, Sum
 from callscope.kpi.prepare import BASE_DIMS, TIME_COLUMN, prepared
@@ -20,7 +21,7 @@ from callscope.kpi.targets import THRESHOLD_OPTION, Target, threshold_expression
 import ibis
 import ibis.expr.types as ir
 
-__all__ = ["evaluate", "resolve_options", "VALUE_COLUMNS"]
+__all__ = ["evaluate", "resolve_options", "uses_interval_stats", "VALUE_COLUMNS"]
 
 VALUE_COLUMNS = ["kpi", "value", "numerator", "denominator", "excluded", "excluded_by", "note"]
 
@@ -49,6 +50,8 @@ def _coerce(option, value):
 
 def evaluate(ctx: KpiContext, kpis: list[KPI], targets: list[Target]) -> pd.DataFrame:
     """Rows of slice columns + VALUE_COLUMNS for every KPI in `kpis` over `ctx.period`."""
+    if uses_interval_stats(ctx):
+        kpis = [on_interval_stats(k) for k in kpis]
     # Without filters, fields of a grouped KPI's own table are checked inside its grouped query
     # (one scan less); fields of other tables, of custom KPIs, and every field when filters narrow
     # the rows (an empty slice has no data; that does not make a field missing) are checked here.
@@ -73,6 +76,19 @@ def evaluate(ctx: KpiContext, kpis: list[KPI], targets: list[Target]) -> pd.Data
     if not frames:
         return pd.DataFrame(columns=ctx.columns + VALUE_COLUMNS)
     return pd.concat(frames, ignore_index=True).reindex(columns=ctx.columns + VALUE_COLUMNS)
+
+
+def uses_interval_stats(ctx: KpiContext) -> bool:
+    """A period with interval statistics and no contact records is measured from the intervals."""
+    key = ("uses_interval_stats",)
+    if key not in ctx.cache:
+        ctx.cache[key] = ctx.store.has_table("interval_stats") and _rows_within(ctx, "interval_stats") and not _rows_within(ctx, "interactions")
+    return ctx.cache[key]
+
+
+def _rows_within(ctx: KpiContext, table: str) -> bool:
+    t = ctx.store.table(table)
+    return t.filter(ctx.within(t[TIME_COLUMN[table]])).limit(1).count().to_pyarrow().as_py() > 0
 
 
 def _note_rows(ctx: KpiContext, kpis: list[KPI], note: str) -> pd.DataFrame:

@@ -77,6 +77,7 @@ class KPI:
     seed: str = ""  # where the formula comes from, e.g. "seed 001 (5)"
     aliases: tuple[str, ...] = field(default=())
     prepare: tuple[str, ...] = ()  # extra columns the base needs: 'messages' (per-conversation summary), 'fcr'
+    intervals: Any = None  # catalogue.intervals.IntervalMeasure: the same KPI from interval statistics
 
     def required_fields(self, opts: Opts) -> tuple[str, ...]:
         return self.needs(opts) if callable(self.needs) else self.needs
@@ -85,4 +86,9 @@ class KPI:
         return self.zh if lang == "zh" else self.en
 
     def definition(self, lang: str) -> str:
-        return self.definition_zh if lang == "zh" else self.definition_en
+        text = self.definition_zh if lang == "zh" else self.definition_en
+        if self.intervals is None:
+            return text
+        if lang == "zh":
+            return f"{text}仅有区间统计(interval_stats)时:{self.intervals.zh}"
+        return f"{text} From interval statistics (interval_stats), when there are no contact records: {self.intervals.en}"

@@ -29,6 +29,7 @@ TIME_COLUMN = {
     "messages": "ts",
     "agent_states": "start",
     "schedules": "start",
+    "interval_stats": "interval_start",
 }
 _CONTACT_DIMS = ("channel", "queue", "category", "complexity", "customer_tier", "team", "agent", "site", "tenure_band", "peak", "hour_of_day", "weekday")
 BASE_DIMS = {
@@ -36,6 +37,7 @@ BASE_DIMS = {
     "tickets": (*_CONTACT_DIMS, "priority"),
     "events": ("channel", "queue", "hour_of_day", "weekday"),
     "knowledge_hotspots": ("category", "hour_of_day", "weekday"),
+    "interval_stats": ("channel", "queue", "peak", "hour_of_day", "weekday"),
 }
 
 

@@ -34,6 +34,8 @@ def markdown(lang: str) -> str:
             lines += [f"### `{k.id}` — {k.name(lang)}", ""]
             lines.append(f"- {tr('kpi.explain.unit', lang)}: {k.unit}; {tr('kpi.explain.direction', lang)}: {tr(f'kpi.direction.{k.direction}', lang)}")
             lines.append(f"- {tr('kpi.explain.needs', lang)}: {', '.join(f'`{f}`' for f in k.required_fields(defaults))}")
+            if k.intervals:
+                lines.append(f"- {tr('kpi.explain.interval_needs', lang)}: {', '.join(f'`{f}`' for f in k.intervals.needs)}")
             if k.seed:
                 lines.append(f"- {tr('kpi.explain.seed', lang)}: {k.seed}")
             if k.aliases:

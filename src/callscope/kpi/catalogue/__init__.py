@@ -1,7 +1,8 @@
 """The KPI catalogue: every KPI callscope computes, with its readable definition.
 
 Families, one module each: voice (traditional ACD), agents, multimedia (seed 001), response
-(seed 003). `CATALOGUE` maps id → KPI in a stable order; ids are case-insensitive and some KPIs
+(seed 003); the KPIs an ACD interval report can give also carry a variant over
+`interval_stats` (catalogue/intervals.py). `CATALOGUE` maps id → KPI in a stable order; ids are case-insensitive and some KPIs
 have aliases (e.g. service_level → SL).
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from callscope.kpi.catalogue.agents import AGENTS
 from callscope.kpi.catalogue.common import OPTIONS, POPULATIONS
+from callscope.kpi.catalogue.intervals import with_interval_measure
 from callscope.kpi.catalogue.multimedia import MULTIMEDIA
 from callscope.kpi.catalogue.response import RESPONSE
 from callscope.kpi.catalogue.voice import VOICE
@@ -17,7 +19,7 @@ from callscope.kpi.model import KPI
 __all__ = ["CATALOGUE", "OPTIONS", "POPULATIONS", "get_kpi", "resolve_kpis", "FAMILY_ORDER"]
 
 FAMILY_ORDER = ("voice", "agents", "multimedia", "response")
-CATALOGUE: dict[str, KPI] = {k.id: k for k in (*VOICE, *AGENTS, *MULTIMEDIA, *RESPONSE)}
+CATALOGUE: dict[str, KPI] = {k.id: with_interval_measure(k) for k in (*VOICE, *AGENTS, *MULTIMEDIA, *RESPONSE)}
 _LOOKUP = {**{k.id.lower(): k for k in CATALOGUE.values()}, **{a.lower(): k for k in CATALOGUE.values() for a in k.aliases}}
 
 

@@ -99,4 +99,6 @@ POPULATIONS = {
     "opinion_events": lambda t, o: (t.kind == "public_opinion") & t.deadline.notnull(),
     # knowledge hotspots
     "flagged_hotspots": lambda t, o: t.flagged_at.notnull(),
+    # interval statistics: rows of queue channels (a report without a channel is a voice ACD's)
+    "intervals": lambda t, o: t.channel.isnull() | _in(t.channel, o["queue_channels"]),
 }
