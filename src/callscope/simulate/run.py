@@ -12,7 +12,7 @@ from callscope.simulate.contacts import draw_contacts
 from callscope.simulate.engine import fcfs_applies, run_events, run_fcfs
 from callscope.simulate.errors import fail
 from callscope.simulate.model import Centre, compile_centre
-from callscope.simulate.stats import COUNTS, MEASURES, confidence, ratios, replication_counts
+from callscope.simulate.stats import COUNTS, MEASURES, RANGES, confidence, ratios, replication_counts
 
 __all__ = ["simulate", "SimulationResult", "ENGINES"]
 
@@ -105,7 +105,7 @@ def _table(counts: np.ndarray, names: list[str], level: float, *, interval: np.n
         frame["interval_start_s"] = frame["interval"] * interval_s
     values = ratios(np.moveaxis(counts, 1, 0))  # each (replications, queues, cells)
     for m in MEASURES:
-        mean, lo, hi = confidence(values[m], level)
+        mean, lo, hi = confidence(values[m], level, *RANGES[m])
         frame[m], frame[f"{m}_lo"], frame[f"{m}_hi"] = mean.ravel(), lo.ravel(), hi.ravel()
     for name, mean in zip(COUNTS[:3], counts.mean(axis=0)[:3]):
         frame[name] = mean.ravel()

@@ -11,7 +11,8 @@ Measures, per queue and interval of *arrival* (and for all queues together):
 * p_wait — contacts whose offered wait is above 0 (they found every eligible slot busy).
 
 Each replication gives one value per measure; the estimate is their mean and the interval
-mean ± t(1 − α/2, m − 1)·s/√m (Student t over the m replications where the measure is defined).
+mean ± t(1 − α/2, m − 1)·s/√m (Student t over the m replications where the measure is defined),
+clipped to the measure's range ([0, 1] for shares, ≥ 0 for ASA).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ import warnings
 import numpy as np
 from scipy.stats import t as student_t
 
-__all__ = ["MEASURES", "COUNTS", "replication_counts", "ratios", "confidence"]
+__all__ = ["MEASURES", "RANGES", "COUNTS", "replication_counts", "ratios", "confidence"]
 
 MEASURES = ("service_level", "asa", "abandon_rate", "p_wait")
+RANGES = {"service_level": (0.0, 1.0), "asa": (0.0, np.inf), "abandon_rate": (0.0, 1.0), "p_wait": (0.0, 1.0)}
 COUNTS = ("offered", "answered", "abandoned", "short_abandoned", "sl_hits", "sl_base", "wait_sum", "waited")
 
 
@@ -62,8 +64,9 @@ def ratios(counts: np.ndarray) -> dict[str, np.ndarray]:
         }
 
 
-def confidence(values: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean and Student-t interval over axis 0 (replications), ignoring NaN replications."""
+def confidence(values: np.ndarray, level: float, low: float = -np.inf, high: float = np.inf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and Student-t interval over axis 0 (replications), ignoring NaN replications; the
+    interval is clipped to [low, high] (a share cannot leave [0, 1], a wait cannot be negative)."""
     m = np.sum(~np.isnan(values), axis=0)
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells: the mean stays NaN
@@ -71,4 +74,4 @@ def confidence(values: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray
         sd = np.nanstd(values, axis=0, ddof=1)
         half = student_t.ppf(0.5 + level / 2, np.maximum(m - 1, 1)) * sd / np.sqrt(m)
     half = np.where(m >= 2, half, np.nan)
-    return mean, mean - half, mean + half
+    return mean, np.maximum(mean - half, low), np.minimum(mean + half, high)
