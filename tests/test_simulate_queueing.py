@@ -16,7 +16,6 @@ Sources:
 
 import math
 
-import numpy as np
 import pytest
 from scipy import integrate, stats
 

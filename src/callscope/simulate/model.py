@@ -16,12 +16,9 @@ import numpy as np
 
 from callscope.simulate.distributions import Distribution
 from callscope.simulate.errors import fail
+from callscope.staffing import SL_DEFINITIONS  # the same two definitions (docs/staffing.md, docs/simulate.md)
 
 __all__ = ["Queue", "AgentGroup", "Centre", "SL_DEFINITIONS"]
-
-# The same two definitions as callscope.staffing (docs/staffing.md, docs/simulate.md).
-SL_DEFINITIONS = ("answered", "virtual")
-
 
 @dataclass(frozen=True)
 class Queue:
