@@ -51,6 +51,7 @@ def volume_chart(path: Path, volumes: dict[str, pd.DataFrame], lang: str = "en")
 def staffing_chart(path: Path, hourly: pd.DataFrame, lang: str = "en") -> Path:
     """Agents needed (Erlang C, Erlang A) against agents who served and agents busy, per hour of day."""
     plt = _plt()
+    hourly = hourly.set_index("hour").reindex(range(24)).reset_index()  # closed hours break the lines
     fig, ax = plt.subplots(figsize=(12, 4))
     ax.bar(hourly.hour, hourly.served, color="lightgray", label=tr("casestudy.chart.served", lang))
     ax.bar(hourly.hour, hourly.busy, width=0.4, color="gray", label=tr("casestudy.chart.busy", lang))

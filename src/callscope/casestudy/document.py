@@ -12,6 +12,7 @@ import jinja2
 
 from callscope.casestudy import bank, charts, planning
 from callscope.casestudy.bank import Target
+from callscope.forecast import DEFAULT_MODELS
 
 __all__ = ["Inputs", "default_data_dir", "build", "render"]
 
@@ -46,6 +47,7 @@ class Settings:
     horizon: str = "7d"
     backtest_weeks: float = 4
     interval_minutes: int = 30
+    models: tuple[str, ...] = DEFAULT_MODELS  # forecast candidates
     reports: tuple[str, ...] = ("zh", "en")  # month-end report languages (none: skip the reports)
     command: str = "callscope case-study anonymous-bank"
 
@@ -94,7 +96,7 @@ def compute(store, inputs: Inputs, out_dir: Path, settings: Settings, say) -> di
     us_run = ingest_file(store, inputs.path("us_bank"), "us_bank_5min")
     say("casestudy.cli.imported", file=inputs.path("us_bank").name, rows=us_run.rows_loaded)
     ctx["us_run"] = us_run
-    ctx["plan"] = planning.plan(store, ctx["aht"], settings.target, interval_minutes=settings.interval_minutes, horizon=settings.horizon, backtest_weeks=settings.backtest_weeks)
+    ctx["plan"] = planning.plan(store, ctx["aht"], settings.target, interval_minutes=settings.interval_minutes, horizon=settings.horizon, backtest_weeks=settings.backtest_weeks, models=settings.models)
     paths.append(charts.plan_chart(assets / "plan.png", ctx["plan"].intervals))
     ctx["inputs"] = {name: inputs.path(name) for name in ("february", "us_bank")}
     ctx["settings"] = settings

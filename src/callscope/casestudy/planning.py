@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from callscope.casestudy.bank import Target
-from callscope.forecast import forecast, history_from_intervals
+from callscope.forecast import DEFAULT_MODELS, forecast, history_from_intervals
 from callscope.forecast.models import BASELINE
 from callscope.staffing import staff_intervals
 
@@ -32,11 +32,11 @@ class Plan:
     backtest_weeks: float
 
 
-def plan(store, aht: float, target: Target = Target(), *, interval_minutes: int = 30, horizon: str = "7d", backtest_weeks: float = 4) -> Plan:
+def plan(store, aht: float, target: Target = Target(), *, interval_minutes: int = 30, horizon: str = "7d", backtest_weeks: float = 4, models: tuple[str, ...] = DEFAULT_MODELS) -> Plan:
     """Backtest and forecast the bank's interval_stats, then the agents each interval needs at `aht`."""
     history = history_from_intervals(store, by=(), source=SOURCE)
     source_minutes = int(history.interval_start.diff().dt.total_seconds().div(60).min())
-    result = forecast(history, horizon, interval_minutes=interval_minutes, backtest_weeks=backtest_weeks)
+    result = forecast(history, horizon, interval_minutes=interval_minutes, backtest_weeks=backtest_weeks, models=models)
     fc = result.forecast[result.forecast.measure == "offered"].copy()
     fc["open_s"] = fc.interval_start.map(_open_seconds(history, interval_minutes)).fillna(interval_minutes * 60)
     need = staff_intervals(fc.forecast.to_numpy(), fc.open_s.to_numpy(), aht, sl=target.sl, answer_time=target.answer_time)
