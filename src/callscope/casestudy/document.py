@@ -90,7 +90,7 @@ def compute(store, inputs: Inputs, out_dir: Path, settings: Settings, say) -> di
     ]
     ctx["reports"] = {}
     for lang in settings.reports:
-        ctx["reports"][lang] = report_path = month_end_report(store, ctx["month"], assets, lang)
+        ctx["reports"][lang] = report_path = month_end_report(store, ctx["month"], assets, lang, settings.target)
         paths.append(report_path)
         say("casestudy.cli.report", lang=lang, path=report_path)
     us_run = ingest_file(store, inputs.path("us_bank"), "us_bank_5min")
@@ -130,11 +130,16 @@ def figures(store, run, settings: Settings) -> dict:
     }
 
 
-def month_end_report(store, month: str, folder: Path, lang: str) -> Path:
-    """The month-end report as one self-contained HTML file."""
+def month_end_report(store, month: str, folder: Path, lang: str, target: Target) -> Path:
+    """The month-end report as one self-contained HTML file, with the case study's SL target."""
+    import yaml
+
     from callscope.report import write_report
 
-    (path,) = write_report(store, "month_end", month, formats=("html",), out_dir=folder, lang=lang)
+    with tempfile.TemporaryDirectory() as tmp:
+        targets = Path(tmp) / "targets.yaml"
+        targets.write_text(yaml.safe_dump({"targets": [{"kpi": "SL", "value": target.sl, "threshold_s": target.answer_time}]}), encoding="utf-8")
+        (path,) = write_report(store, "month_end", month, formats=("html",), out_dir=folder, lang=lang, targets=targets)
     return path
 
 
