@@ -22,6 +22,7 @@ __all__ = [
     "accounting",
     "volumes",
     "service",
+    "service_by_queue",
     "patience",
     "hourly_staffing",
     "served_agents",
@@ -95,6 +96,18 @@ def service(store) -> pd.DataFrame:
     frame = pd.concat([whole, tiers], ignore_index=True)
     frame["customer_tier"] = frame.customer_tier.map(lambda v: TIER_LABELS.get(v, v))
     return frame.pivot(index="customer_tier", columns="kpi", values="value").reindex(["all", "regular", "priority"])
+
+
+def service_by_queue(store) -> pd.DataFrame:
+    """Offered and SL per service type (queue) × tier: whether the tiers differ within a queue too."""
+    frame = compute(store, ["offered", "SL"], by=["queue", "customer_tier"], period=month(store))
+    frame["customer_tier"] = frame.customer_tier.map(lambda v: TIER_LABELS.get(v, v))
+    wide = frame.pivot_table(index="queue", columns=["kpi", "customer_tier"], values="value", aggfunc="first")
+    wide.columns = [f"{kpi}_{tier}" for kpi, tier in wide.columns]
+    wide = wide.reindex(columns=[f"{k}_{t}" for k in ("offered", "SL") for t in ("regular", "priority")])
+    wide[["offered_regular", "offered_priority"]] = wide[["offered_regular", "offered_priority"]].fillna(0)
+    total = wide.offered_regular + wide.offered_priority
+    return wide.loc[total.sort_values(ascending=False).index]
 
 
 def patience(store) -> dict:

@@ -120,6 +120,7 @@ def figures(store, run, settings: Settings) -> dict:
         "accounting": bank.accounting(store, run),
         "volumes": bank.volumes(store),
         "service": service,
+        "by_queue": bank.service_by_queue(store),
         "aht": float(service.loc["all", "AHT"]),
         "patience": patience,
         "hourly": hourly,
