@@ -19,7 +19,7 @@ from callscope.staffing import staff
 from callscope.store import open_store
 from real_data import DATA, FEBRUARY, ISRAEL, US_BANK, needs
 
-pytestmark = needs(FEBRUARY, US_BANK)
+REAL = needs(FEBRUARY, US_BANK)
 
 SUNDAY_TO_THURSDAY = "(0, 1, 2, 3, 4)"  # DuckDB dayofweek: 0 = Sunday
 
@@ -51,6 +51,7 @@ def raw():
     con.close()
 
 
+@REAL
 def test_one_hour_of_erlang_c_and_a_from_a_direct_count(study, raw):
     ctx, doc = study
     # 10:00–11:00 on the 20 Sunday–Thursday days: calls that queued or were answered, arriving then.
@@ -80,6 +81,7 @@ def test_one_hour_of_erlang_c_and_a_from_a_direct_count(study, raw):
     assert f"{abandons:,} ÷ {waited:,} s" in doc and f"mean {patience:,.0f} s" in doc
 
 
+@REAL
 def test_regular_and_priority_counts_match_the_file(study, raw):
     ctx, doc = study
     # KPI exclusions: phantom (left out above) and `misoperation`, answered with under 3 s of talk.
@@ -103,6 +105,7 @@ def test_regular_and_priority_counts_match_the_file(study, raw):
     assert f"| offered | {total:,} | {counts.offered.regular:,} | {counts.offered.priority:,} |" in doc
 
 
+@REAL
 def test_the_document_states_the_accounting_and_the_volumes(study, raw):
     ctx, doc = study
     assert "| 33,344 | 33,344 | 0 | 0 |" in doc  # read, loaded, quarantined, duplicates (PROVENANCE.md: 33,344 records)
@@ -116,6 +119,7 @@ def test_the_document_states_the_accounting_and_the_volumes(study, raw):
         assert f"(case-study/{chart})" in doc and (ctx["paths"][0].parent / "case-study" / chart).stat().st_size > 10_000
 
 
+@REAL
 def test_the_planning_example_scores_seasonal_naive_as_the_file_does(study):
     """Seasonal naive over the last week (Oct 20–24, 2003), 30-minute sums: each interval forecast by the
     same interval a week earlier; 2003-10-14, a closed day, is filled with the week before (Oct 7)."""
@@ -138,3 +142,14 @@ def test_the_planning_example_scores_seasonal_naive_as_the_file_does(study):
     last = fc.iloc[-1]  # 21:00 holds only the 21:00–21:05 count
     assert last.interval_start == pd.Timestamp("2003-10-27 21:00") and last.agents == staff(last.forecast, 300, ctx["aht"], sl=0.8, answer_time=20).agents
     assert f"**{ctx['aht']:.1f} s**" in doc
+
+
+def test_a_missing_data_folder_is_named(tmp_path, capsys):
+    from callscope.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["case-study", "anonymous-bank", "--data", str(tmp_path), "--out", str(tmp_path / "docs"), "--lang", "en"])
+    assert exit_.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"real data not found: {tmp_path}/anonymous_bank/mtpa_data_anonymous_bank_february.txt" in err and "CALLSCOPE_REAL_DATA" in err
+    assert not (tmp_path / "docs").exists()  # nothing written

@@ -36,6 +36,8 @@ __all__ = [
 # averages over the working days so that quiet weekends do not dilute each hour's need.
 WORKING_DAYS = (6, 0, 1, 2, 3)  # pandas dayofweek: 0 = Monday … 6 = Sunday
 SERVICE_KPIS = ["offered", "handled", "abandoned", "short_abandoned", "SL", "abandonment_rate", "ASA", "mean_wait", "p90_wait", "AHT"]
+# Anomalies: one month loaded, so two weeks of history; callscope.diagnose's default z and volume.
+ANOMALY_WEEKS, ANOMALY_Z, ANOMALY_MIN_VOLUME = 2, 3.0, 10
 TIER_LABELS = {"normal": "regular", "priority": "priority"}  # the default tag map reports `regular` as `normal`
 
 
@@ -191,7 +193,7 @@ def diagnosis(store, target: Target, *, top: int = 5) -> dict:
     window = _second_fortnight(store)
     found = {}
     for kpi in ("offered", "abandonment_rate"):
-        a = anomalies(store, kpi, window, grain="hour", history_weeks=2, threshold=3.0)
+        a = anomalies(store, kpi, window, grain="hour", history_weeks=ANOMALY_WEEKS, threshold=ANOMALY_Z, min_volume=ANOMALY_MIN_VOLUME)
         a = a.reindex(a.robust_z.abs().sort_values(ascending=False).index)
         found[kpi] = {"count": len(a), "above": int((a.direction == "above").sum()), "below": int((a.direction == "below").sum()), "top": a.head(top)}
     return {
@@ -202,6 +204,9 @@ def diagnosis(store, target: Target, *, top: int = 5) -> dict:
         "singles": singles,
         "pairs": pairs,
         "window": window,
+        "history_weeks": ANOMALY_WEEKS,
+        "threshold": ANOMALY_Z,
+        "min_volume": ANOMALY_MIN_VOLUME,
         "anomalies": found,
     }
 

@@ -109,6 +109,7 @@ def compute(store, inputs: Inputs, out_dir: Path, settings: Settings, say) -> di
 
 def figures(store, run, settings: Settings) -> dict:
     """The Anonymous Bank figures (sections 1–5 of the document)."""
+    from callscope.ingest import load_profile
     from callscope.kpi import get_kpi
 
     service = bank.service(store)
@@ -127,6 +128,9 @@ def figures(store, run, settings: Settings) -> dict:
         "diagnosis": bank.diagnosis(store, settings.target),
         "kpi": {k: get_kpi(k) for k in bank.SERVICE_KPIS},
         "exclusion_rules": _exclusion_rules(),
+        "opts": _kpi_options(),
+        "skew_s": load_profile("anonymous_bank").clock_skew_tolerance_s,
+        "peak": _peak_windows(),
         "working_days": bank.WORKING_DAYS,
     }
 
@@ -182,3 +186,25 @@ def _exclusion_rules() -> dict[str, str]:
     from callscope.config import load_config
 
     return {rule["id"]: rule.get("en", rule["id"]) for rule in load_config().exclusions}
+
+
+def _kpi_options():
+    """The KPI options in effect (defaults merged with the configuration), as attributes."""
+    from types import SimpleNamespace
+
+    from callscope.config import load_config
+    from callscope.kpi.engine import resolve_options
+
+    return SimpleNamespace(**resolve_options(load_config().kpi_options))
+
+
+def _peak_windows() -> str:
+    """The configuration's peak windows in words: 'Mon–Fri 11:00–14:00, Mon–Fri 16:00–18:00'."""
+    from callscope.config import load_config
+
+    parts = []
+    for window in load_config().tags.get("peak") or []:
+        days = [d.capitalize() for d in window["days"]]
+        span = f"{days[0]}–{days[-1]}" if len(days) > 2 else ", ".join(days)
+        parts.append(f"{span} {window['from']}–{window['to']}")
+    return "; ".join(parts)

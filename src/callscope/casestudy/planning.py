@@ -14,6 +14,7 @@ from callscope.staffing import staff_intervals
 __all__ = ["Plan", "plan", "SOURCE"]
 
 SOURCE = "us_bank_weinberg"  # the `source` the us_bank_5min profile writes
+TRAIN_WEEKS = 8  # each fit sees 8 weeks (callscope forecast's default; docs/forecast.md)
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Plan:
     history_end: pd.Timestamp
     source_minutes: int
     interval_minutes: int
+    partial: dict  # the day's last interval when the source covers only part of it (start, end, minutes, seconds)
+    train_weeks: float
     aht: float
     horizon: str
     backtest_weeks: float
@@ -36,7 +39,7 @@ def plan(store, aht: float, target: Target = Target(), *, interval_minutes: int 
     """Backtest and forecast the bank's interval_stats, then the agents each interval needs at `aht`."""
     history = history_from_intervals(store, by=(), source=SOURCE)
     source_minutes = int(history.interval_start.diff().dt.total_seconds().div(60).min())
-    result = forecast(history, horizon, interval_minutes=interval_minutes, backtest_weeks=backtest_weeks, models=models)
+    result = forecast(history, horizon, interval_minutes=interval_minutes, backtest_weeks=backtest_weeks, models=models, train_weeks=TRAIN_WEEKS)
     fc = result.forecast[result.forecast.measure == "offered"].copy()
     fc["open_s"] = fc.interval_start.map(_open_seconds(history, interval_minutes)).fillna(interval_minutes * 60)
     need = staff_intervals(fc.forecast.to_numpy(), fc.open_s.to_numpy(), aht, sl=target.sl, answer_time=target.answer_time)
@@ -54,6 +57,8 @@ def plan(store, aht: float, target: Target = Target(), *, interval_minutes: int 
         history_end=days.max(),
         source_minutes=source_minutes,
         interval_minutes=interval_minutes,
+        partial=_last_interval(history, fc),
+        train_weeks=TRAIN_WEEKS,
         aht=aht,
         horizon=horizon,
         backtest_weeks=backtest_weeks,
@@ -70,6 +75,21 @@ def _open_seconds(history: pd.DataFrame, minutes: int):
     times = pd.Series(history.interval_start.dt.hour * 60 + history.interval_start.dt.minute).drop_duplicates()
     covered = times.groupby(times // minutes * minutes).size() * step
     return lambda ts: covered.get(ts.hour * 60 + ts.minute, minutes * 60)
+
+
+def _last_interval(history: pd.DataFrame, fc: pd.DataFrame) -> dict:
+    """The day's last forecast interval and how much of it the source's intervals cover."""
+    last = fc.iloc[-1]
+    step = pd.Timedelta(seconds=history.interval_start.diff().dt.total_seconds().min())
+    opens = history.interval_start.dt.hour * 60 + history.interval_start.dt.minute
+    first, final = opens.min(), opens.max()
+    return {
+        "start": f"{last.interval_start:%H:%M}",
+        "end": f"{last.interval_start.normalize() + pd.Timedelta(minutes=int(final)) + step:%H:%M}",
+        "day_start": f"{int(first) // 60:02d}:{int(first) % 60:02d}",
+        "minutes": int(last.open_s // 60),
+        "seconds": float(last.open_s),
+    }
 
 
 def _backtest_table(bt: pd.DataFrame) -> pd.DataFrame:
