@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from callscope.casestudy import Inputs, Settings
-from callscope.casestudy.document import DOC_NAME, compute
+from callscope.casestudy.document import DOC_NAME, generate
 from callscope.staffing import staff
 from callscope.store import open_store
 from real_data import DATA, FEBRUARY, ISRAEL, US_BANK, needs
@@ -29,7 +29,7 @@ def study(tmp_path_factory):
     out = tmp_path_factory.mktemp("docs")
     store = open_store(str(out / "store.duckdb"), timezone=ISRAEL)
     settings = Settings(horizon="1d", backtest_weeks=1, reports=(), models=("seasonal_naive", "mstl_ses"))
-    ctx = compute(store, Inputs(DATA), out, settings, lambda *a, **k: None)
+    ctx = generate(store, Inputs(DATA), out, settings, lambda *a, **k: None)
     yield ctx, (out / DOC_NAME).read_text(encoding="utf-8")
     store.close()
 

@@ -71,11 +71,11 @@ def build(inputs: Inputs, out_dir: Path, *, store_path: str | None = None, setti
         path = store_path or str(Path(tmp) / "case-study.duckdb")
         say("casestudy.cli.store", path=path)
         with open_store(path, timezone=TIMEZONE) as store:
-            context = compute(store, inputs, Path(out_dir), settings, say)
+            context = generate(store, inputs, Path(out_dir), settings, say)
     return context
 
 
-def compute(store, inputs: Inputs, out_dir: Path, settings: Settings, say) -> dict:
+def generate(store, inputs: Inputs, out_dir: Path, settings: Settings, say) -> dict:
     """Every figure of the document, the charts and the reports, from `store` (new and empty)."""
     from callscope.ingest import ingest_file
 
