@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from callscope.cli import data, demo, diagnose, forecast, kpi, report, schedule, staffing
+from callscope.cli import data, demo, diagnose, forecast, kpi, plan, report, schedule, staffing
 
 __all__ = ["app", "main"]
 
@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (data, demo, kpi, diagnose, staffing, forecast, schedule, report):
+for module in (data, demo, kpi, diagnose, staffing, forecast, schedule, plan, report):
     module.register(app)
 
 
