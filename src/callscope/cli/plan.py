@@ -86,6 +86,8 @@ def print_summary(plan, summary: dict, lang: str) -> None:
         console.print(tr(f"forecast.note.{note.key}", lang, **note.values), highlight=False)
     _accuracy(summary["accuracy"], lang)
     print_table(tr("plan.figures_title", lang), [tr("plan.col.figure", lang), tr("plan.col.value", lang)], _figure_rows(summary, lang), justify_numbers=False)
+    if plan.shifts is not None and plan.shifts.fallback:
+        console.print(tr("plan.greedy_used", lang, reason=plan.shifts.fallback), highlight=False)
     if plan.schedule_skipped:
         console.print(tr(f"plan.skipped.{plan.schedule_skipped}", lang), highlight=False)
     if plan.simulation == "missing":

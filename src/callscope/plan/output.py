@@ -137,7 +137,7 @@ def _charts(out: Path, table: pd.DataFrame, lang: str) -> list[Path]:
 
     from callscope.schedule.output import _cjk_font  # the same font choice as the schedule's chart
 
-    font = _cjk_font() if lang == "zh" else None
+    font = _cjk_font()  # queue names are often Chinese, whatever the language of the labels
     if lang == "zh" and font is None:
         lang = "en"  # without a Chinese font the labels would print as empty boxes
     with plt.rc_context({"font.sans-serif": [font, "DejaVu Sans"]} if font else {}):

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from callscope.forecast.history import MISSING_LABEL
-from callscope.schedule import Problem, Schedule, generic_roster, load_setup, requirement_from_frame, roster_from_store, solve_cpsat, solve_greedy
+from callscope.schedule import Problem, ProblemError, Schedule, generic_roster, load_setup, requirement_from_frame, roster_from_store, solve_cpsat, solve_greedy
 from callscope.schedule.requirements import NO_SKILL
 from callscope.schema.tables import CHANNELS
 
@@ -30,10 +30,11 @@ __all__ = ["Shifts", "schedule_shifts", "roster_for", "template_grid"]
 
 @dataclass
 class Shifts:
-    best: Schedule
+    best: Schedule  # CP-SAT's, or the greedy one when CP-SAT found none (then `fallback` says why)
     baseline: Schedule
     grid_minutes: int
     coverage: pd.DataFrame  # queue, interval_start, scheduled (mean agents on duty in the plan's interval)
+    fallback: str | None = None
 
 
 def schedule_shifts(plan: pd.DataFrame, interval_minutes: int, roster, *, templates: Path | None = None, time_limit: float = 30.0, workers: int = 2, seed: int = 0) -> Shifts:
@@ -42,8 +43,11 @@ def schedule_shifts(plan: pd.DataFrame, interval_minutes: int, roster, *, templa
     requirement = requirement_from_frame(_fine_requirement(plan, interval_minutes, grid), source="the plan's requirement")
     problem = Problem(requirement, setup.templates, roster, setup.rules, setup.weights)
     baseline = solve_greedy(problem)
-    best = solve_cpsat(problem, time_limit=time_limit, workers=workers, seed=seed, hint=baseline)  # the search starts from the greedy
-    return Shifts(best, baseline, grid, _coarse_coverage(best, interval_minutes))
+    try:
+        best, fallback = solve_cpsat(problem, time_limit=time_limit, workers=workers, seed=seed, hint=baseline), None  # starts from the greedy
+    except ProblemError as exc:
+        best, fallback = baseline, str(exc)  # the plan still gets a schedule, and says whose
+    return Shifts(best, baseline, grid, _coarse_coverage(best, interval_minutes), fallback)
 
 
 def roster_for(store, channel: str, first_day, last_day):

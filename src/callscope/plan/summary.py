@@ -62,6 +62,7 @@ def _schedule(plan) -> dict:
         "service_level": _weighted(t, "scheduled_sl"),
         "grid_minutes": plan.shifts.grid_minutes,
         "greedy_objective": schedule_summary(plan.shifts.baseline)["objective"],
+        "cpsat_failed": plan.shifts.fallback,
     }
 
 
