@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from callscope.forecast.history import MISSING_LABEL
-from callscope.schedule import Problem, ProblemError, Schedule, generic_roster, load_setup, requirement_from_frame, roster_from_store, solve_cpsat, solve_greedy
+from callscope.schedule import Problem, ProblemError, Schedule, load_setup, requirement_from_frame, roster_from_store, solve_cpsat, solve_greedy
 from callscope.schedule.requirements import NO_SKILL
 from callscope.schema.tables import CHANNELS
 
@@ -85,7 +85,3 @@ def _coarse_coverage(best: Schedule, interval_minutes: int) -> pd.DataFrame:
     out = table.groupby(["skill", "interval_start"], as_index=False).scheduled.mean()
     out["queue"] = out.skill.replace({NO_SKILL: MISSING_LABEL})
     return out[["queue", "interval_start", "scheduled"]]
-
-
-def headcount_roster(headcount: int):
-    return generic_roster(headcount)
