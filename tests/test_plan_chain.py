@@ -14,6 +14,7 @@ import pytest
 from callscope.forecast import forecast, history_from_store
 from callscope.intervals import from_interactions
 from callscope.plan import PLAN_COLUMNS, Settings, Targets, make_plan, parse_period
+from callscope.plan.shifts import roster_for
 from callscope.schema import TABLES, ibis_schema
 from callscope.staffing import evaluate_intervals, staff_intervals
 from callscope.store import open_store
@@ -128,3 +129,18 @@ def test_simulation_step_hands_the_staffing_to_check_staffing(tmp_path, monkeypa
     t = plan.table
     assert t.sim_service_level.round(4).eq(0.8884).all() and t.sim_service_level_hi.round(4).eq(0.8984).all()
     assert t.sim_asa.round(1).eq(7.8).all() and (t.sim_abandon_rate == 0).all()
+
+
+def test_roster_is_the_channels_agents_and_none_skips_the_schedule(tmp_path):
+    url = call_centre_helper_store(tmp_path / "acd.duckdb")
+    with open_store(url, create=False) as s:
+        plan = make_plan(s, settings(schedule=True))  # no --headcount and no agents in the store
+        assert plan.schedule_skipped == "no_roster" and plan.shifts is None and plan.table.scheduled.isna().all()
+        s.append("agents", pa.table({
+            "agent_id": ["V", "C", "VC", "Q", "ANY", "GONE"],
+            "skills": ["voice,sales", "chat,sales", "voice,chat,sales", "sales", None, "voice,sales"],
+            "leave_date": pa.array([None] * 5 + [pd.Timestamp("2024-03-01").date()], pa.date32()),
+        }))  # fmt: skip
+        picked = roster_for(s, "voice", pd.Timestamp("2024-03-25").date(), pd.Timestamp("2024-03-29").date())
+    # chat-only agents and those gone before the period are left out; no channel named = any channel
+    assert sorted(a.agent_id for a in picked) == ["ANY", "Q", "V", "VC"]
