@@ -22,7 +22,7 @@ def put_interval_stats(store, rows: list[dict]) -> None:
     store.append("interval_stats", pa.Table.from_pylist([{n: r.get(n) for n in schema.names} for r in rows], schema=schema))
 
 
-def call_centre_helper_store(path) -> str:
+def call_centre_helper_store(url) -> str:
     """Call Centre Helper's example as an ACD interval report: every weekday 09:00 and 09:30,
     100 calls offered and handled per half-hour at 180 s each (queue 'sales', channel voice)."""
     rows = [
@@ -30,9 +30,9 @@ def call_centre_helper_store(path) -> str:
          "offered": 100, "answered": 100, "handled": 100, "handle_s": 100 * 180.0}
         for day in HISTORY_DAYS for m in (9 * 60, 9 * 60 + 30)
     ]  # fmt: skip
-    with open_store(str(path), timezone="UTC") as s:
+    with open_store(str(url), timezone="UTC") as s:
         put_interval_stats(s, rows)
-    return str(path)
+    return str(url)
 
 
 def calls_store(path) -> str:

@@ -27,11 +27,12 @@ def settings(**kw) -> Settings:
     return Settings(parse_period(kw.pop("period", PLAN_WEEK), None), **{**FAST, "schedule": False, "simulate": False, **kw})
 
 
-def test_call_centre_helper_case(tmp_path):
+def test_call_centre_helper_case(store_url):
     # Call Centre Helper, "Erlang C Formula – Made Simple with an Easy Worked Example": 100 calls in
     # 30 min, AHT 180 s, 80 % in 20 s → 14 agents, SL 88.8 %, ASA 7.8 s, occupancy 71.4 %; 20 with
     # 30 % shrinkage. The history repeats that half-hour, so the seasonal-naive forecast is exact.
-    url = call_centre_helper_store(tmp_path / "acd.duckdb")
+    # On DuckDB and on a PostgreSQL server: every read goes through Ibis.
+    url = call_centre_helper_store(store_url)
     with open_store(url, create=False) as s:
         plan = make_plan(s, settings(targets=Targets(sl=0.8, answer_time=20, shrinkage=0.3)))
     t = plan.table
