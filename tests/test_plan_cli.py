@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import zipfile
 
 import openpyxl
 import pandas as pd
@@ -73,6 +74,9 @@ def test_xlsx_reads_back_as_the_csv(planned):
     assert plan["A2"].value == datetime.datetime(2024, 3, 25, 9, 0) and plan["D2"].value == 100  # a time and a number, not text
     assert plan["J2"].number_format == "0.0%"  # service_level
     assert [c.title for c in book.chartsheets] == ["chart"]
+    chart = zipfile.ZipFile(out_dir / "plan.xlsx").read("xl/charts/chart1.xml").decode()
+    # a native chart: calls (column B of by_interval, right axis), agents, required, scheduled
+    assert chart.count("<c:ser>") == 4 and "by_interval!$B$2:$B$11" in chart and "by_interval!$E$2:$E$11" in chart
     by_interval = pd.read_excel(out_dir / "plan.xlsx", sheet_name="by_interval")
     assert list(by_interval.columns) == ["interval_start", "calls", "agents", "required", "scheduled"] and (by_interval.required == 20).all()
     shifts = pd.read_csv(out_dir / "shifts.csv")
