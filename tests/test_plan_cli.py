@@ -103,3 +103,6 @@ def test_user_error_is_one_line(planned, tmp_path, capsys):
         main(["plan", "--store", url, "--period", "2024-03-25", "--out", str(tmp_path)])
     assert exit_.value.code == 2
     assert "--period '2024-03-25': write FIRST..LAST as dates" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:  # before any forecast is made
+        main(["plan", "--store", url, "--abandon-target", "0.05", "--out", str(tmp_path)])
+    assert exit_.value.code == 2 and "an abandonment target needs the callers' mean patience (--patience SECONDS)" in capsys.readouterr().err

@@ -82,6 +82,7 @@ class Plan:
 def make_plan(store, settings: Settings) -> Plan:
     clock = _Clock()
     s = settings
+    s.targets.check()
     hist = load_history(
         store, interval_minutes=s.interval_minutes, channel=s.channel, queues=s.queues, source=s.history,
         end=s.period.history_end, retry_window_minutes=s.retry_window_minutes, stats_source=s.stats_source, volume=s.volume,

@@ -32,6 +32,11 @@ class Targets:
     concurrency: int = 1
     sl_definition: str = "answered"
 
+    def check(self) -> None:
+        """Fail on a bad objective (e.g. an abandonment target without patience) before any forecast."""
+        t = self.with_default()
+        staff_intervals(1.0, 1800.0, 60.0, sl=t.sl, answer_time=t.answer_time, asa=t.asa, max_abandon=t.max_abandon, max_occupancy=t.max_occupancy, patience=t.patience, shrinkage=t.shrinkage, concurrency=t.concurrency, sl_definition=t.sl_definition)
+
     def with_default(self) -> "Targets":
         """No target at all: 80 % answered within the answer time, the common default."""
         if self.sl is None and self.asa is None and self.max_abandon is None and self.max_occupancy is None:
