@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from callscope.cli import casestudy, data, demo, diagnose, forecast, kpi, report, schedule, simulate, staffing
+from callscope.cli import casestudy, data, demo, diagnose, forecast, kpi, plan, report, schedule, simulate, staffing
 
 __all__ = ["app", "main"]
 
@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (data, demo, kpi, diagnose, staffing, forecast, schedule, simulate, report, casestudy):
+for module in (data, demo, kpi, diagnose, staffing, forecast, schedule, simulate, plan, report, casestudy):
     module.register(app)
 
 
