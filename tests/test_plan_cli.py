@@ -59,7 +59,10 @@ def test_summary_fields(planned):
     assert (sched["status"], sched["objective"], sched["over_hours"], sched["paid_hours"], sched["shifts"]) == ("OPTIMAL", 315, 275, 400, 100)
     # on the phones: ⌊20 × 0.7⌋ = 14 → Call Centre Helper's 88.8 %
     assert sched["service_level"] == 0.8884 and sched["cpsat_failed"] is None
-    assert summary["simulation"] == {"status": "missing"}  # callscope.simulate is not in this tree
+    # the simulation check (callscope.simulate, 20 replications) agrees with Erlang C within 3 points
+    simulation = summary["simulation"]
+    assert (simulation["status"], simulation["replications"], simulation["abandon_rate"]) == ("ran", 20, 0.0)
+    assert simulation["service_level"] == pytest.approx(0.8884, abs=0.03)
 
 
 def test_xlsx_reads_back_as_the_csv(planned):
@@ -70,7 +73,7 @@ def test_xlsx_reads_back_as_the_csv(planned):
     assert len(csv) == 10 and (csv.scheduled == 20).all() and (csv.gap == 0).all()
     book = openpyxl.load_workbook(out_dir / "plan.xlsx")
     plan = book["plan"]
-    assert list(plan.tables) == ["t_plan"] and plan.tables["t_plan"].ref == "A1:Q11"
+    assert list(plan.tables) == ["t_plan"] and plan.tables["t_plan"].ref == "A1:Z11"  # 17 plan columns + 9 simulated (SL, ASA, abandonment with 99 % bounds)
     assert plan["A2"].value == datetime.datetime(2024, 3, 25, 9, 0) and plan["D2"].value == 100  # a time and a number, not text
     assert plan["J2"].number_format == "0.0%"  # service_level
     assert [c.title for c in book.chartsheets] == ["chart"]
@@ -93,7 +96,7 @@ def test_table_in_chinese(planned, tmp_path, capsys, monkeypatch):
     out = run(capsys, "--store", url, "--horizon", "2d", "--no-schedule", "--shrinkage", "0.3", "--out", tmp_path / "zh", "--lang", "zh", *FAST)
     assert "计划 2024-03-25 … 2024-03-26,30 分钟时段,渠道 voice,队列 sales(历史数据:区间统计)" in out
     assert "需排班工时(计入缩水率)" in out and "2024-03-25 09:00:00 需排班 20 人(在线 14 人,话务 100)" in out
-    assert "未排班(--no-schedule)" in out and "已跳过仿真校验" in out
+    assert "未排班(--no-schedule)" in out and "仿真服务水平" in out
     assert pd.read_csv(tmp_path / "zh" / "plan.csv").scheduled.isna().all()
 
 
