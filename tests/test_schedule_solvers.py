@@ -73,17 +73,17 @@ def test_breaks_are_placed_where_the_requirement_dips():
     # 15-minute grid, 08:00–10:00 needs [2,2,2,1,2,1,2,2]; one 2 h shift from 08:00 with a paid
     # 15-minute break within 0:30–1:30 after the start → offsets 2, 3, 4 or 5 intervals.
     # Optimum: breaks at 08:45 and 09:15 give exactly the requirement: objective = 0.1 × 4 h = 0.4.
-    # Greedy: agent 1 sees a flat gain and breaks at the earliest offset (08:30); agent 2 then
-    # breaks at 08:45 (its only over-staffed slot among the offsets). Coverage
-    # [2,2,1,1,2,2,2,2]: 08:30 short by 1, 09:15 over by 1 → 10×0.25 + 1×0.25 + 0.4 = 3.15.
+    # Greedy: agent 1 sees a flat gain (every offset is short by the same), so the tie goes to the
+    # offset with the most cover to spare over the requirement, a dip: 08:45 (the earliest of the
+    # two dips); agent 2 then gains least at 09:15 (08:45 is now short). It finds the optimum here.
     templates = [{"name": "two", "starts": ["8:00"], "length": "2:00", "breaks": [{"minutes": 15, "within": ["0:30", "1:30"]}]}]
     p = problem([2, 2, 2, 1, 2, 1, 2, 2], templates, generic_roster(2), minutes=15, start="08:00")
     best, greedy = cpsat(p), solve_greedy(p)
     breaks = best.activities_table().query("activity == 'break'")
     assert sorted(breaks.start.dt.strftime("%H:%M")) == ["08:45", "09:15"]
     assert best.kpis().objective == pytest.approx(0.4)
-    assert sorted(greedy.activities_table().query("activity == 'break'").start.dt.strftime("%H:%M")) == ["08:30", "08:45"]
-    assert greedy.kpis().objective == pytest.approx(3.15)
+    assert sorted(greedy.activities_table().query("activity == 'break'").start.dt.strftime("%H:%M")) == ["08:45", "09:15"]
+    assert greedy.kpis().objective == pytest.approx(0.4)
     # The activities table splits each shift around its break, without overlaps.
     first = best.activities_table().query("agent_id == 'A001'")
     assert first.activity.tolist() == ["work", "break", "work"]

@@ -117,11 +117,22 @@ class _State:
         return False
 
     def best_breaks(self, gain: np.ndarray, g: int, d: int, o: int) -> tuple[int, ...]:
-        """Each break at the allowed offset where the group gains least (ties: the earliest)."""
+        """Each break at the allowed offset where the group gains least. Ties — every offset gains
+        the same when the group is short (or over) all day — go to the offset with the most cover
+        to spare over the requirement, then the earliest: otherwise every lunch of a short-staffed
+        day would fall in the same slot."""
         prefix, first = self.group_gain(gain, g), int(self.shift_first[d, o])
+        spare = self.spare_cover(g)
         return tuple(
-            min(brk.offsets, key=lambda k: (prefix[first + k + brk.slots] - prefix[first + k], k)) for brk in self.p.options[o].breaks
+            min(brk.offsets, key=lambda k: (round(prefix[first + k + brk.slots] - prefix[first + k], 9), -(spare[first + k + brk.slots] - spare[first + k]), k))
+            for brk in self.p.options[o].breaks
         )
+
+    def spare_cover(self, g: int) -> np.ndarray:
+        """Prefix sums of coverage minus requirement over group g's skills, padded like group_gain."""
+        skills = list(self.p.groups[g])
+        surplus = (self.coverage[skills] - self.p.requirement.required[skills]).sum(axis=0)
+        return np.concatenate([[0.0], np.cumsum(np.concatenate([surplus, np.zeros(self.per_day * 2)]))])
 
     def assign(self, a: int, d: int, o: int, breaks: tuple[int, ...], gain: np.ndarray) -> None:
         p, option = self.p, self.p.options[o]
