@@ -128,7 +128,7 @@ def windows(action: Action, period: Period) -> tuple[str, str] | None:
     return f"{before_start.date()}..{last_day(start)}", f"{action.start}..{last_day(period.end)}"
 
 
-def action_table(ctx, actions: list[Action] | None, table_id: str = "actions"):
+def action_table(ctx, actions: list[Action] | None, table_id: str = "actions", title: str | None = None):
     """The actions with their KPI measured before and after (a `Table`), or a `Note` saying how to
     pass an action file. Shared by the month-end report (part 4) and the response-speed
     evaluation (Table 3)."""
@@ -161,7 +161,7 @@ def action_table(ctx, actions: list[Action] | None, table_id: str = "actions"):
         Column("slice", ctx.t("col.slice")), Column("before", ctx.t("col.before"), "row"), Column("after", ctx.t("col.after"), "row"),
         Column("change", ctx.t("col.change"), "row"), Column("effect", ctx.t("col.effect")),
     ]  # fmt: skip
-    return Table(table_id, ctx.t("table.actions"), pd.DataFrame(rows), cols, note=ctx.t("note.actions"))
+    return Table(table_id, title or ctx.t("table.actions"), pd.DataFrame(rows), cols, note=ctx.t("note.actions"))
 
 
 def _effect(ctx, kpi: str, change) -> str:
