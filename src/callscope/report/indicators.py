@@ -184,7 +184,7 @@ def _number(value):
 def indicator_columns(ctx) -> list[Column]:
     return [
         Column("name", ctx.t("col.kpi")), Column("slice", ctx.t("col.slice")), Column("definition", ctx.t("col.formula")),
-        Column("value", ctx.t("col.value"), "row"), Column("target", ctx.t("col.target"), "row"), Column("status_text", ctx.t("col.status")),
+        Column("value", ctx.t("col.this_period"), "row"), Column("target", ctx.t("col.target"), "row"), Column("status_text", ctx.t("col.status")),
         Column("prev_value", ctx.t("col.prev_period"), "row"), Column("prev_change_pct", ctx.t("col.mom"), "change_pct"),
         Column("yoy_value", ctx.t("col.yoy_value"), "row"), Column("yoy_change_pct", ctx.t("col.yoy"), "change_pct"),
         Column("trend", ctx.t("col.trend")), Column("note", ctx.t("col.note")),

@@ -134,7 +134,7 @@ def _table2(ctx, types: pd.DataFrame) -> Table:
 def _comparisons(ctx, indicators: list[Indicator], rows: pd.DataFrame, across: dict) -> Section:
     s = Section("compare", ctx.t("section.rs_compare"))
     cols = [
-        Column("name", ctx.t("col.metric")), Column("value", ctx.t("col.value"), "row"), Column("prev_value", ctx.t("col.prev_period"), "row"),
+        Column("name", ctx.t("col.metric")), Column("value", ctx.t("col.this_period"), "row"), Column("prev_value", ctx.t("col.prev_period"), "row"),
         Column("prev_change_pct", ctx.t("col.mom"), "change_pct"), Column("yoy_value", ctx.t("col.yoy_value"), "row"), Column("yoy_change_pct", ctx.t("col.yoy"), "change_pct"),
         Column("trend", ctx.t("col.trend")), Column("target", ctx.t("col.target"), "row"), Column("gap", ctx.t("col.gap"), "row"), Column("status_text", ctx.t("col.status")),
     ]  # fmt: skip
@@ -165,7 +165,7 @@ def _slice_targets(ctx):
     if not rows:
         return Note(ctx.t("note.rs_no_slice_targets"))
     cols = [
-        Column("name", ctx.t("col.metric")), Column("slice", ctx.t("col.slice")), Column("value", ctx.t("col.value"), "row"),
+        Column("name", ctx.t("col.metric")), Column("slice", ctx.t("col.slice")), Column("value", ctx.t("col.this_period"), "row"),
         Column("target", ctx.t("col.target"), "row"), Column("gap", ctx.t("col.gap"), "row"), Column("status_text", ctx.t("col.status")),
     ]  # fmt: skip
     return Table("rs_targets", ctx.t("table.rs_targets"), pd.DataFrame(rows), cols, note=ctx.t("note.targets"), status_column="status")
