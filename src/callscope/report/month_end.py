@@ -16,9 +16,9 @@ from callscope.kpi import CATALOGUE, get_kpi, parse_period
 from callscope.kpi.period import Period
 from callscope.report import findings
 from callscope.report.actions import Action, action_table
-from callscope.report.blocks import kpi_name, kpi_table, label, pick, slice_table, trend_chart, value_of
-from callscope.report.format import display, status_label
+from callscope.report.blocks import kpi_name, kpi_table, pick, slice_table, trend_chart, value_of
 from callscope.report.context import ReportContext as _Context, report_context
+from callscope.report.format import display, status_label
 from callscope.report.kpis import KpiCalls
 from callscope.report.model import Chart, Column, Note, Paragraph, Report, Section, Table
 from callscope.report.options import ReportOptions
