@@ -103,11 +103,9 @@ def _row(ctx, i: int, ind: Indicator, record: dict, note) -> dict:
     if target is None and ind.target is not None and kpi.direction != "neutral":
         target, source = float(ind.target), "default"
     operator = {"higher": ">=", "lower": "<="}.get(kpi.direction)
-    status = None
-    if target is not None and value is not None and operator:
+    status = record.get("status") if isinstance(record.get("status"), str) else None  # the engine's, by the target's own operator
+    if source == "default" and value is not None:
         status = "met" if (value >= target if operator == ">=" else value <= target) else "missed"
-    elif target is not None and value is not None:
-        status = record.get("status")
     prev = _number(record.get("prev_value"))
     return {
         "i": i, "group": ind.group, "kpi": kpi.id, "name": kpi.name(ctx.lang), "unit": kpi.unit, "direction": kpi.direction,
