@@ -82,6 +82,8 @@ def test_the_trend_is_the_engines_month_by_month(written, kpi_duckdb):
             assert _same(got[m], expected.get(m)), (kpi, m)
     # August: A1 answered in 10 s, A2 in 40 s → SL(20 s) = 1 ÷ 2.
     assert trend.loc["Service level", "2024-08"] == pytest.approx(0.5)
+    service = next(c for c in written[0].charts() if c.id == "sq_service_ratio")
+    assert list(service.wide().index) == months  # six months on the axis, though the data starts in August
     charts = {c.id for c in written[0].charts()}
     assert {"sq_service_ratio", "sq_process_seconds", "sq_people_score", "sq_technology_ratio"} <= charts
 
