@@ -67,15 +67,17 @@ def test_table1_is_the_engines_numbers_on_each_targets_slice(written, kpi_duckdb
 
 def test_table2_matches_a_plain_group_by_of_the_stored_contacts(written, kpi_duckdb):
     table = written[0].table("rs_types").frame.set_index("category")
-    expected = _by_category(kpi_duckdb.table("interactions").to_pandas())
+    expected = _by_category(kpi_duckdb.table("interactions").to_pandas()).join(_tickets_by_category(kpi_duckdb.table("tickets").to_pandas()))
     assert sorted(table.index) == sorted(expected.index)
     for category, row in expected.iterrows():
-        for column in ("handled", "FRT", "resolution_time", "CSAT", "routing_s", "queue_s", "resolution_s", "stage_share"):
+        for column in ("handled", "FRT", "resolution_time", "CSAT", "routing_s", "queue_s", "resolution_s", "stage_share", "tickets", "ticket_FRT", "ticket_resolution_time"):
             assert _same(table.loc[category, column], row[column]), (category, column)
         assert table.loc[category, "stage"] == row["stage"], category
     # By hand: 售后投诉 FRT = (C2 30 s + E1 1800 s) ÷ 2 = 915 s; 技术故障 waits V5 5 s and C5 20 s
     # after routing 10 s and 0 s and is never resolved → the wait (12.5 s of 17.5 s) is its delay.
     assert table.loc["售后投诉", "FRT"] == 915
+    # Tickets: T1 (产品咨询) answered in 10 min; T4 (abandoned) and T5 (test) are left out.
+    assert table.loc["产品咨询", "tickets"] == 1 and table.loc["产品咨询", "ticket_FRT"] == 600
     assert table.loc["技术故障", "stage"] == "queue" and table.loc["技术故障", "stage_share"] == pytest.approx(12.5 / 17.5)
 
 
@@ -103,6 +105,16 @@ def _by_category(raw: pd.DataFrame) -> pd.DataFrame:
     out["stage"] = stages.idxmax(axis=1).str.removesuffix("_s")
     out["stage_share"] = stages.max(axis=1) / stages.sum(axis=1)
     return out
+
+
+def _tickets_by_category(raw: pd.DataFrame) -> pd.DataFrame:
+    """September's tickets without test tickets and those the customer abandoned (exclusion rules
+    of the response KPIs): count, mean first response and mean resolution, in seconds."""
+    t = raw[(raw["created_at"] >= "2024-09-01") & (raw["created_at"] < "2024-10-01")]
+    t = t[~t["is_test"].fillna(False).astype(bool) & ~t["abandoned_by_customer"].fillna(False).astype(bool)].copy()
+    t["first"] = (t["first_response_at"] - t["created_at"]).dt.total_seconds()
+    t["resolve"] = (t["resolved_at"] - t["created_at"]).dt.total_seconds()
+    return t.groupby("category").agg(tickets=("ticket_id", "size"), ticket_FRT=("first", "mean"), ticket_resolution_time=("resolve", "mean"))
 
 
 def test_step4_comparisons_are_the_engines(written, kpi_duckdb):

@@ -26,7 +26,8 @@ from callscope.store import Store
 __all__ = ["build_response_speed", "METRICS", "BY_TYPE", "ACROSS", "TREND_MONTHS"]
 
 METRICS = ["FRT", "response_timeliness", "resolution_time", "ticket_FRT", "ticket_timeliness", "ticket_resolution_time"]
-BY_TYPE = ["handled", "FRT", "resolution_time", "CSAT"]  # Table 2's engine columns
+# Table 2's engine columns; the ticket count is the denominator of ticket timeliness (all tickets).
+BY_TYPE = ["handled", "FRT", "resolution_time", "CSAT", "ticket_timeliness", "ticket_FRT", "ticket_resolution_time"]
 ACROSS = ("channel", "customer_tier", "team")
 TREND_MONTHS = 6
 
@@ -110,9 +111,11 @@ def _by_type(ctx) -> pd.DataFrame:
     for k in BY_TYPE:
         if k not in wide.columns:
             wide[k] = float("nan")
+    tickets = engine[engine["kpi"] == "ticket_timeliness"].set_index("category")["denominator"]
+    wide["tickets"] = wide["category"].map(tickets)
     stages = stage_times(ctx, "category")
     frame = wide.merge(stages, on="category", how="outer")
-    frame = frame[frame["handled"].fillna(0).gt(0) | frame["answered"].fillna(0).gt(0)]
+    frame = frame[frame["handled"].fillna(0).gt(0) | frame["answered"].fillna(0).gt(0) | frame["tickets"].fillna(0).gt(0)]
     return frame.sort_values("handled", ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -120,8 +123,9 @@ def _table2(ctx, types: pd.DataFrame) -> Table:
     frame = types.copy()
     frame["stage_text"] = frame["stage"].map(lambda s: ctx.t(f"stage.{s}") if isinstance(s, str) else "—")
     cols = [
-        Column("category", ctx.t("col.category")), Column("handled", ctx.t("col.contacts"), "count"), Column("FRT", ctx.t("col.frt"), "seconds"),
-        Column("resolution_time", ctx.t("col.resolution"), "seconds"), Column("CSAT", ctx.t("col.csat"), "score"), Column("stage_text", ctx.t("col.delay_stage")),
+        Column("category", ctx.t("col.category")), Column("handled", ctx.t("col.contacts_handled"), "count"), Column("tickets", ctx.t("col.tickets"), "count"),
+        Column("FRT", ctx.t("col.frt"), "seconds"), Column("ticket_FRT", ctx.t("col.ticket_frt"), "seconds"), Column("resolution_time", ctx.t("col.resolution"), "seconds"),
+        Column("ticket_resolution_time", ctx.t("col.ticket_resolution"), "seconds"), Column("CSAT", ctx.t("col.csat"), "score"), Column("stage_text", ctx.t("col.delay_stage")),
         Column("stage_share", ctx.t("col.stage_share"), "ratio"),
     ]  # fmt: skip
     cols += [Column(f"{s}_s", ctx.t(f"col.{'resolve' if s == 'resolution' else s}_s"), "seconds") for s in STAGES]
