@@ -126,7 +126,8 @@ def test_weights_and_targets_come_from_the_configuration(kpi_duckdb, tmp_path):
     path.write_text(
         "reports:\n  scorecard:\n    perspectives:\n"
         "      customer: {weight: 0.4}\n"
-        "      financial: {weight: 0.1, kpis: [{kpi: cost_per_contact, weight: 1, target: 100}]}\n",
+        "      financial: {weight: 0.1, kpis: [{kpi: cost_per_contact, weight: 1, target: 100}]}\n"
+        "      competitiveness: {kpis: [{kpi: SL, weight: 1, target: 0.8, slice: {channel: voice}}]}\n",
         encoding="utf-8",
     )
     report = build_report(kpi_duckdb, "scorecard", PERIOD, lang="en", targets=TARGETS, config=str(path))
@@ -135,6 +136,12 @@ def test_weights_and_targets_come_from_the_configuration(kpi_duckdb, tmp_path):
     cost = _kpis(report).loc["cost_per_contact"]
     # Lower is better: 100 ÷ cost × 100, here (a1..a4 logged-in hours × hourly cost ÷ handled).
     assert cost["score"] == pytest.approx(100 * 100 / cost["value"]) and summary.loc["financial", "score"] == pytest.approx(cost["score"])
+    # SL on voice only: V1 (15 s) and V5 (5 s) of V1 V2 V4 V5 V6 V11 within 20 s (V3 is a short
+    # abandon, V9 a mis-operation, V10 a test) → 2 ÷ 6, scored 100 × (1/3) ÷ 0.8.
+    sl = _kpis(report).loc["SL"]
+    voice = compute(kpi_duckdb, ["SL"], by="channel", period=PERIOD, targets=TARGETS).set_index("channel").loc["voice", "value"]
+    assert sl["metric"] == "Service level (voice)" and sl["value"] == pytest.approx(voice) == pytest.approx(1 / 3)
+    assert summary.loc["competitiveness", "score"] == pytest.approx(100 * (1 / 3) / 0.8)
 
 
 def test_every_format_shows_the_scores(written):
