@@ -13,6 +13,7 @@ import pytest
 
 from callscope.config import load_config
 from callscope.kpi import compute
+from callscope.kpi.output import format_value
 from callscope.report import build_report, render_file
 from callscope.report.format import display
 from callscope.report.indicators import score_attainment
@@ -144,8 +145,9 @@ def test_weights_and_targets_come_from_the_configuration(kpi_duckdb, tmp_path):
     assert summary.loc["competitiveness", "score"] == pytest.approx(100 * (1 / 3) / 0.8)
 
 
-def test_every_format_shows_the_scores(written):
+def test_every_format_shows_the_scores(written, kpi_duckdb):
     report, paths = written
+    engine = compute(kpi_duckdb, ["SL", "abandonment_rate", "CSAT", "NPS"], period=PERIOD, targets=TARGETS, lang="en").set_index("kpi")
     summary = report.table("bsc_summary").frame
     overall = float(summary["weighted"].iloc[4])
     html = paths["html"].read_text(encoding="utf-8")
@@ -158,6 +160,11 @@ def test_every_format_shows_the_scores(written):
     kpis = {r["KPI"]: r for r in xlsx_rows(book, "bsc_competitiveness")}
     assert kpis["Service level"]["score"] == pytest.approx(37.5) and kpis["Service level"]["this period"] == pytest.approx(0.3)
     text = pdf_text(paths["pdf"])
+    cells = {r["metric"][1]: r for p in ("customer", "competitiveness") for r in html_table(html, f"bsc_{p}")}
+    for kpi, row in engine.iterrows():
+        raw, shown = cells[row["name"]]["value"]
+        assert float(raw) == pytest.approx(row["value"], rel=1e-12) and shown == format_value(row["value"], row["unit"]), kpi
+        assert format_value(row["value"], row["unit"]) in text, kpi
     assert display(overall, "number") in text and "Balanced scorecard" in text and "4 Learning and growth" in text
     assert len(book["bsc_scores"]._charts) == 1
 
