@@ -122,3 +122,23 @@ def test_without_chromium_html_and_xlsx_are_still_written(kpi_duckdb, tmp_path, 
         write_report(kpi_duckdb, "month_end", "2024-09", formats="pdf", out_dir=tmp_path, lang="en")
     paths = write_report(kpi_duckdb, "month_end", "2024-09", out_dir=tmp_path, lang="en", options=ReportOptions(forecast=False))
     assert [p.name for p in paths] == ["month_end_2024-09_en.html", "month_end_2024-09_en.xlsx"]
+
+
+def test_service_quality_html_draws_its_trend_charts_without_console_errors(kpi_duckdb, browser, tmp_path):
+    """One of the other report kinds in the browser: the same renderer, other blocks and data."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    report = build_report(kpi_duckdb, "service_quality", "2024-09", lang="zh", targets=TARGETS)
+    page = render_file(report, "html", tmp_path / "sq.html")
+    browser.get(page.as_uri())
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return document.body.dataset.chartsReady === 'true'"))
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    assert browser.find_element(By.TAG_NAME, "h1").text == "呼叫中心服务质量评估"
+    charts = browser.find_elements(By.CSS_SELECTOR, ".chart[data-chart]")
+    assert sorted(c.get_attribute("data-chart") for c in charts) == sorted(c.id for c in report.charts())
+    for element in charts:
+        browser.execute_script("arguments[0].scrollIntoView()", element)
+        assert element.get_attribute("data-rendered") == "true"
+        # Two months of data at most on the fixture: each series draws at least its points.
+        assert _coloured_pixels(element.screenshot_as_png) >= 20, element.get_attribute("data-chart")

@@ -40,10 +40,17 @@ def test_report_command_writes_html_and_xlsx(store_url, tmp_path):
     assert openpyxl.load_workbook(xlsx).sheetnames[0] == "目录"
 
 
+def test_report_command_writes_the_other_kinds(store_url, tmp_path):
+    done = _run("report", "scorecard", "--period", "2024-09", "--format", "xlsx", "--out", str(tmp_path), "--lang", "en", "--targets", TARGETS, "--store", store_url)
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(tmp_path / "scorecard_2024-09_en.xlsx")
+    assert {"bsc_summary", "bsc_customer", "bsc_financial", "bsc_competitiveness", "bsc_learning"} <= set(book.sheetnames)
+
+
 def test_report_command_errors_are_one_line(store_url, tmp_path):
     store = store_url
     done = _run("report", "month_end", "--period", "2024-09", "--format", "docx", "--out", str(tmp_path), "--store", str(store))
     assert done.returncode == 2
     assert done.stderr.strip() == "callscope: unknown report format docx; use html, pdf and/or xlsx (comma-separated)"
     done = _run("report", "weekly", "--period", "2024-09", "--out", str(tmp_path), "--store", str(store))
-    assert done.returncode == 2 and "unknown report 'weekly'; reports: month_end" in done.stderr
+    assert done.returncode == 2 and "unknown report 'weekly'; reports: month_end, service_quality, response_speed, scorecard" in done.stderr

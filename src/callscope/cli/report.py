@@ -13,12 +13,12 @@ __all__ = ["register", "report_command"]
 
 
 def register(app: typer.Typer) -> None:
-    app.command("report", help="Write a report (month_end) as HTML, PDF and XLSX, in zh or en.")(report_command)
+    app.command("report", help="Write a report (month_end, service_quality, response_speed, scorecard) as HTML, PDF and XLSX, in zh or en.")(report_command)
 
 
 def report_command(
-    kind: Annotated[str, typer.Argument(help="Which report: month_end (月底汇报)")],
-    period: Annotated[str | None, typer.Option(help="The month, e.g. 2024-09 (default: the latest month with contacts)")] = None,
+    kind: Annotated[str, typer.Argument(help="Which report: month_end (月底汇报), service_quality (服务质量评估), response_speed (响应速度优化评估), scorecard (平衡记分卡)")],
+    period: Annotated[str | None, typer.Option(help="The period, e.g. 2024-09 (month_end: a month; the others also 2024-Q3, 2024; default: the latest month with contacts)")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="html, pdf, xlsx, comma-separated (default: html,xlsx and pdf when Chromium is installed)")] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder to write into")] = Path("reports"),
     actions: Annotated[Path | None, typer.Option(help="Improvement actions, YAML or CSV (see docs/reports.md)")] = None,

@@ -1,4 +1,5 @@
-"""Project settings: exclusion rules, tag definitions, KPI options, targets, sensitive words.
+"""Project settings: exclusion rules, tag definitions, KPI options, targets, sensitive words,
+report settings (the balanced scorecard's perspectives and weights).
 
 Defaults ship in `config/default.yaml`; a project's `callscope.yaml` (working directory, or an
 explicit path) is merged over them.
@@ -17,7 +18,7 @@ import yaml
 __all__ = ["Config", "load_config", "PROJECT_FILE"]
 
 PROJECT_FILE = "callscope.yaml"
-_KEYS = {"exclusions", "tags", "kpi_options", "targets", "sensitive_words"}
+_KEYS = {"exclusions", "tags", "kpi_options", "targets", "sensitive_words", "reports"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,10 @@ class Config:
     @property
     def targets(self) -> list[dict]:
         return list(self.data.get("targets") or [])
+
+    @property
+    def reports(self) -> dict:
+        return dict(self.data.get("reports") or {})
 
     @property
     def sensitive_words(self):

@@ -26,7 +26,7 @@ import yaml
 from callscope.kpi import get_kpi
 from callscope.kpi.period import Period
 
-__all__ = ["Action", "load_actions", "windows"]
+__all__ = ["Action", "load_actions", "windows", "action_table"]
 
 _FIELDS = ("measure", "owner", "kpi", "start", "due", "progress")
 
@@ -126,3 +126,47 @@ def windows(action: Action, period: Period) -> tuple[str, str] | None:
     before_start = start - dt.timedelta(days=days)
     last_day = lambda end: (end - dt.timedelta(days=1)).date().isoformat()  # noqa: E731
     return f"{before_start.date()}..{last_day(start)}", f"{action.start}..{last_day(period.end)}"
+
+
+def action_table(ctx, actions: list[Action] | None, table_id: str = "actions", title: str | None = None):
+    """The actions with their KPI measured before and after (a `Table`), or a `Note` saying how to
+    pass an action file. Shared by the month-end report (part 4) and the response-speed
+    evaluation (Table 3)."""
+    import pandas as pd
+
+    from callscope.report.blocks import kpi_name, value_of
+    from callscope.report.model import Column, Note, Table
+
+    if not actions:
+        return Note(ctx.t("note.no_actions"))
+    rows = []
+    for a in actions:
+        row = {
+            "measure": a.measure, "owner": a.owner, "due": a.due, "progress": a.progress, "name": kpi_name(a.kpi, ctx.lang), "unit": get_kpi(a.kpi).unit,
+            "slice": ", ".join(f"{k}={v}" for k, v in a.slice.items()) or ctx.t("all_contacts"), "start": a.start,
+        }  # fmt: skip
+        spans = windows(a, ctx.period)
+        if spans:
+            before = ctx.kpi([a.kpi], period=spans[0], filters=a.slice or None)
+            after = ctx.kpi([a.kpi], period=spans[1], filters=a.slice or None)
+            row.update(before=value_of(before, a.kpi), after=value_of(after, a.kpi), window=spans[1])
+            row["change"] = None if row["before"] is None or row["after"] is None else row["after"] - row["before"]
+            row["effect"] = _effect(ctx, a.kpi, row["change"])
+        else:
+            row.update(before=None, after=None, change=None, window="", effect=ctx.t("effect.not_started"))
+        rows.append(row)
+    cols = [
+        Column("measure", ctx.t("col.measure")), Column("owner", ctx.t("col.owner")), Column("start", ctx.t("col.start"), "date"),
+        Column("due", ctx.t("col.due"), "date"), Column("progress", ctx.t("col.progress"), "ratio"), Column("name", ctx.t("col.kpi")),
+        Column("slice", ctx.t("col.slice")), Column("before", ctx.t("col.before"), "row"), Column("after", ctx.t("col.after"), "row"),
+        Column("change", ctx.t("col.change"), "row"), Column("effect", ctx.t("col.effect")),
+    ]  # fmt: skip
+    return Table(table_id, title or ctx.t("table.actions"), pd.DataFrame(rows), cols, note=ctx.t("note.actions"))
+
+
+def _effect(ctx, kpi: str, change) -> str:
+    direction = get_kpi(kpi).direction
+    if change is None or direction == "neutral" or change == 0:
+        return ctx.t("effect.unchanged") if change == 0 else "—"
+    better = change > 0 if direction == "higher" else change < 0
+    return ctx.t("effect.improved" if better else "effect.worsened")

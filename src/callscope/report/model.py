@@ -76,7 +76,9 @@ class Chart:
         if not self.series:
             return self.data[[self.x, self.y]].set_index(self.x)
         frame = self.data.pivot_table(index=self.x, columns=self.series, values=self.y, aggfunc="first", sort=False)
-        return frame.reindex(columns=list(dict.fromkeys(self.data[self.series])))
+        # Every x of the data stays on the axis, in the data's order, even where no series has a
+        # value (a six-month trend shows six months when the data starts in the fifth).
+        return frame.reindex(index=list(dict.fromkeys(self.data[self.x])), columns=list(dict.fromkeys(self.data[self.series])))
 
 
 @dataclass

@@ -9,17 +9,15 @@ docs/reports.md.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pandas as pd
 
-from callscope.config import Config, load_config
 from callscope.kpi import CATALOGUE, get_kpi, parse_period
 from callscope.kpi.period import Period
-from callscope.kpi.targets import Target, load_targets
 from callscope.report import findings
-from callscope.report.actions import Action, windows
-from callscope.report.blocks import kpi_name, kpi_table, label, pick, slice_table, trend_chart, value_of
+from callscope.report.actions import Action, action_table
+from callscope.report.blocks import kpi_name, kpi_table, pick, slice_table, trend_chart, value_of
+from callscope.report.context import ReportContext as _Context, report_context
 from callscope.report.format import display, status_label
 from callscope.report.kpis import KpiCalls
 from callscope.report.model import Chart, Column, Note, Paragraph, Report, Section, Table
@@ -47,23 +45,6 @@ _COMPARE_COLUMNS = [
 ]  # fmt: skip
 
 
-@dataclass
-class _Context:
-    store: Store
-    period: Period
-    lang: str
-    kpi: KpiCalls
-    options: ReportOptions
-    config: Config
-    targets: list[Target]
-
-    def t(self, key: str, **values) -> str:
-        return label(key, self.lang, **values)
-
-    def range_text(self, start: dt.datetime, end: dt.datetime) -> str:
-        return f"{start:%Y-%m-%d}..{end - dt.timedelta(days=1):%Y-%m-%d}"
-
-
 def build_month_end(
     store: Store,
     period: str,
@@ -78,11 +59,7 @@ def build_month_end(
     p = parse_period(period)
     if p.kind != "month":
         raise ValueError(f"the month-end report covers one calendar month; got period {period!r} (write e.g. 2024-09)")
-    config = config if isinstance(config, Config) else load_config(config)
-    ctx = _Context(
-        store, p, lang, calls or KpiCalls(store, lang=lang, targets=targets, config=config), options or ReportOptions(), config,
-        load_targets(store=store, config_targets=config.targets, path=targets),
-    )
+    ctx = report_context(store, period, lang=lang, targets=targets, config=config, options=options, calls=calls)
     headline = _headline(ctx)
     attainment = _attainment(ctx, headline)
     sections = [
@@ -264,40 +241,7 @@ def _hour_chart(ctx: _Context, hourly: pd.DataFrame, kpis: list[str], chart_id: 
 
 
 def _improvement(ctx: _Context, actions: list[Action] | None) -> Section:
-    s = Section("actions", ctx.t("section.actions"))
-    if not actions:
-        return s.add(Note(ctx.t("note.no_actions")))
-    rows = []
-    for a in actions:
-        row = {
-            "measure": a.measure, "owner": a.owner, "due": a.due, "progress": a.progress, "name": kpi_name(a.kpi, ctx.lang), "unit": get_kpi(a.kpi).unit,
-            "slice": ", ".join(f"{k}={v}" for k, v in a.slice.items()) or ctx.t("all_contacts"), "start": a.start,
-        }  # fmt: skip
-        spans = windows(a, ctx.period)
-        if spans:
-            before = ctx.kpi([a.kpi], period=spans[0], filters=a.slice or None)
-            after = ctx.kpi([a.kpi], period=spans[1], filters=a.slice or None)
-            row.update(before=value_of(before, a.kpi), after=value_of(after, a.kpi), window=spans[1])
-            row["change"] = None if row["before"] is None or row["after"] is None else row["after"] - row["before"]
-            row["effect"] = _effect(ctx, a.kpi, row["change"])
-        else:
-            row.update(before=None, after=None, change=None, window="", effect=ctx.t("effect.not_started"))
-        rows.append(row)
-    cols = [
-        Column("measure", ctx.t("col.measure")), Column("owner", ctx.t("col.owner")), Column("start", ctx.t("col.start"), "date"),
-        Column("due", ctx.t("col.due"), "date"), Column("progress", ctx.t("col.progress"), "ratio"), Column("name", ctx.t("col.kpi")),
-        Column("slice", ctx.t("col.slice")), Column("before", ctx.t("col.before"), "row"), Column("after", ctx.t("col.after"), "row"),
-        Column("change", ctx.t("col.change"), "row"), Column("effect", ctx.t("col.effect")),
-    ]  # fmt: skip
-    return s.add(Table("actions", ctx.t("table.actions"), pd.DataFrame(rows), cols, note=ctx.t("note.actions")))
-
-
-def _effect(ctx: _Context, kpi: str, change) -> str:
-    direction = get_kpi(kpi).direction
-    if change is None or direction == "neutral" or change == 0:
-        return ctx.t("effect.unchanged") if change == 0 else "—"
-    better = change > 0 if direction == "higher" else change < 0
-    return ctx.t("effect.improved" if better else "effect.worsened")
+    return Section("actions", ctx.t("section.actions")).add(action_table(ctx, actions))
 
 
 # -- 5 team performance --------------------------------------------------------------------

@@ -23,8 +23,31 @@ def _month_end(store, period, **kw) -> Report:
     return build_month_end(store, period, **kw)
 
 
+def _service_quality(store, period, **kw) -> Report:
+    from callscope.report.service_quality import build_service_quality
+
+    return build_service_quality(store, period, **kw)
+
+
+def _response_speed(store, period, **kw) -> Report:
+    from callscope.report.response_speed import build_response_speed
+
+    return build_response_speed(store, period, **kw)
+
+
+def _scorecard(store, period, **kw) -> Report:
+    from callscope.report.scorecard import build_scorecard
+
+    return build_scorecard(store, period, **kw)
+
+
 # Named reports: kind → builder(store, period, *, lang, actions, targets, config, options, calls).
-REPORTS: dict[str, Callable[..., Report]] = {"month_end": _month_end}
+REPORTS: dict[str, Callable[..., Report]] = {
+    "month_end": _month_end,  # 月底汇报, seed 000
+    "service_quality": _service_quality,  # 服务质量评估, seed 002
+    "response_speed": _response_speed,  # 响应速度优化评估, seed 003
+    "scorecard": _scorecard,  # 平衡记分卡, seed 004
+}
 
 
 def default_formats() -> tuple[str, ...]:
