@@ -15,7 +15,7 @@ from callscope.kpi.catalogue import OPTIONS, POPULATIONS
 from callscope.kpi.catalogue.intervals import on_interval_stats
 from callscope.kpi.context import KpiContext
 from callscope.kpi.model import KPI, Custom, Quantile, Sum
-from callscope.kpi.prepare import BASE_DIMS, TIME_COLUMN, prepared
+from callscope.kpi.prepare import BASE_DIMS, TIME_COLUMN, prepared, with_message_summary
 from callscope.kpi.targets import THRESHOLD_OPTION, Target, threshold_expression
 
 import ibis
@@ -61,7 +61,9 @@ def evaluate(ctx: KpiContext, kpis: list[KPI], targets: list[Target]) -> pd.Data
     elsewhere = {k.id: [f for f in k.required_fields(ctx.opts) if checked_here(k, f)] for k in kpis}
     available = _available_fields(ctx, {f for fields in elsewhere.values() for f in fields})
     frames = []
-    by_base: dict[str, list[KPI]] = {}
+    # One grouped query per base table and extra columns: the per-conversation message summary is
+    # joined only for the KPIs that read it, and only onto the rows of their populations.
+    by_base: dict[tuple[str, frozenset], list[KPI]] = {}
     for k in kpis:
         missing = [f for f in elsewhere[k.id] if f not in available]
         if missing:
@@ -69,9 +71,9 @@ def evaluate(ctx: KpiContext, kpis: list[KPI], targets: list[Target]) -> pd.Data
         elif isinstance(k.measure, Custom):
             frames.append(_custom(ctx, k))
         else:
-            by_base.setdefault(k.base, []).append(k)
-    for base, group in by_base.items():
-        frames.append(_grouped(ctx, base, group, targets))
+            by_base.setdefault((k.base, frozenset(k.prepare)), []).append(k)
+    for (base, needs), group in by_base.items():
+        frames.append(_grouped(ctx, base, group, targets, needs))
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=ctx.columns + VALUE_COLUMNS)
@@ -99,15 +101,16 @@ def _unsliceable(ctx: KpiContext, allowed) -> list[str]:
     return [d for d in list(ctx.dims) + list(ctx.filters) if d not in allowed]
 
 
-def _grouped(ctx: KpiContext, base: str, kpis: list[KPI], targets: list[Target]) -> pd.DataFrame:
+def _grouped(ctx: KpiContext, base: str, kpis: list[KPI], targets: list[Target], needs: frozenset) -> pd.DataFrame:
     bad = _unsliceable(ctx, BASE_DIMS[base])
     if bad:
         return _note_rows(ctx, kpis, "not_sliceable:" + ",".join(bad))
-    needs = {n for k in kpis for n in k.prepare}
-    t = prepared(ctx, base, needs)
+    t = prepared(ctx, base, set(needs) - {"messages"})
     # Each population is evaluated once per row, as a column the aggregates filter on.
     populations = {k.measure.population for k in kpis}
     t = t.mutate(**{f"_p_{p}": POPULATIONS[p](t, ctx.opts).fill_null(False) for p in populations})
+    if "messages" in needs:
+        t = with_message_summary(ctx, t.filter(ibis.or_(*(t[f"_p_{p}"] for p in populations))))
     rules = [r.id for r in exclusion_rules(ctx.config, base)]
     aggs = _Aggregates()
     for k in kpis:

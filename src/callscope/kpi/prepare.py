@@ -19,7 +19,7 @@ from callscope.kpi.dims import bucket, weekday
 from callscope.kpi import conversations
 from callscope.kpi.lexicon import sensitive_words
 
-__all__ = ["TIME_COLUMN", "BASE_DIMS", "prepared", "message_summary", "apply_filters"]
+__all__ = ["TIME_COLUMN", "BASE_DIMS", "prepared", "message_summary", "with_message_summary", "apply_filters"]
 
 TIME_COLUMN = {
     "interactions": "arrived_at",
@@ -67,9 +67,14 @@ def _prepare(ctx: KpiContext, base: str, needs: set[str]) -> ir.Table:
     if base == "interactions" and "fcr" in needs:
         t = _fcr_columns(t, ctx)
     if base == "interactions" and "messages" in needs:
-        summary = message_summary(ctx)
-        t = t.left_join(summary, [t.source == summary._ms_source, t.interaction_id == summary._ms_id]).drop("_ms_source", "_ms_id")
+        t = with_message_summary(ctx, t)
     return t
+
+
+def with_message_summary(ctx: KpiContext, t: ir.Table) -> ir.Table:
+    """Interactions `t` with the per-conversation message summary columns `_m_*` (NULL without messages)."""
+    summary = message_summary(ctx)
+    return t.left_join(summary, [t.source == summary._ms_source, t.interaction_id == summary._ms_id]).drop("_ms_source", "_ms_id")
 
 
 def _slice_columns(t: ir.Table, time_col: str, ctx: KpiContext) -> dict:
