@@ -16,12 +16,15 @@ from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from callscope.ingest.messages import render_message
 from callscope.schema import TableSpec
 from callscope.store import Store
 
-__all__ = ["LoadResult", "TableLoad"]
+__all__ = ["LoadResult", "TableLoad", "insert_select"]
+
+_COPY_ROWS = 100_000  # rows per COPY when the store is not the ingest engine
 
 
 @dataclass
@@ -45,6 +48,10 @@ class TableLoad:
         """Append rows (canonical columns + _line + _nlines) tagged with this run."""
         rows = valid.select(*self.spec.names, _run_id=ibis.literal(self.run_id, type="int64"), _line=valid._line, _nlines=valid._nlines)
         self.store.append(self.spec.name, rows)
+
+    def append_sql(self, engine, select: str) -> None:
+        """Append the rows of `select` (SQL on the ingest engine, columns as `append` makes them)."""
+        insert_select(self.store, engine, self.spec.name, [*self.spec.names, "_run_id", "_line", "_nlines"], select)
 
     def finish(self, *, source_file: str, lang: str) -> LoadResult:
         spec, store = self.spec, self.store
@@ -99,6 +106,21 @@ class TableLoad:
     def _delete(self, lines: ir.Table) -> None:
         subquery = self.store.con.compile(lines)
         self.store.execute_sql(f'DELETE FROM "{self.spec.name}" WHERE "_run_id" = {self.run_id} AND "_line" IN ({subquery})')
+
+
+def insert_select(store: Store, engine, table: str, columns: list[str], select: str) -> None:
+    """INSERT the rows of `select`, SQL on the ingest engine whose columns are `columns` in order.
+
+    On DuckDB the engine is the store's own connection: one INSERT … SELECT, rows never leave it.
+    Elsewhere the rows stream out of the engine in Arrow batches into the store (COPY on PostgreSQL).
+    """
+    if engine is store.con:
+        names = ", ".join(f'"{c}"' for c in columns)
+        engine.con.execute(f'INSERT INTO "{table}" ({names}) {select}')
+        return
+    reader = engine.con.execute(select).fetch_record_batch(_COPY_ROWS)
+    for batch in reader:
+        store.append(table, pa.Table.from_batches([batch]))
 
 
 def _match(rows: ir.Table, known: ir.Table, spec: TableSpec) -> ir.Table:
