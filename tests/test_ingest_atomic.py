@@ -76,9 +76,10 @@ def _snapshot(url: str) -> dict:
 
 
 def _other_sessions(url: str) -> int:
-    """PostgreSQL sessions on the test database other than the one asking."""
+    """Client sessions on the test database other than the one asking."""
+    query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
     with psycopg.connect(url, autocommit=True) as con:
-        return con.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+        return con.execute(query).fetchone()[0]
 
 
 @pytest.mark.timeout(180)

@@ -44,13 +44,9 @@ class TableLoad:
         table = store.table(spec.name)
         self.had_rows = table.limit(1).count().to_pyarrow().as_py() > 0
 
-    def append(self, valid: ir.Table) -> None:
-        """Append rows (canonical columns + _line + _nlines) tagged with this run."""
-        rows = valid.select(*self.spec.names, _run_id=ibis.literal(self.run_id, type="int64"), _line=valid._line, _nlines=valid._nlines)
-        self.store.append(self.spec.name, rows)
-
     def append_sql(self, engine, select: str) -> None:
-        """Append the rows of `select` (SQL on the ingest engine, columns as `append` makes them)."""
+        """Append the rows of `select`: SQL on the ingest engine giving the table's canonical columns,
+        then `_run_id` (this run), `_line` and `_nlines`."""
         insert_select(self.store, engine, self.spec.name, [*self.spec.names, "_run_id", "_line", "_nlines"], select)
 
     def finish(self, *, source_file: str, lang: str) -> LoadResult:
