@@ -116,10 +116,22 @@ def test_a_killed_import_leaves_the_store_as_it_was(store_url, tmp_path):
         assert lines == [1001 + k * 1000 for k in range(20)]  # contact i = 999, 1999, … sits on line i + 2
 
 
-def test_a_file_read_in_batches_gives_the_same_result_as_in_one(tmp_path):
-    """Streaming: 14 records in batches of 4 (four batches) load exactly as in one batch, including
-    the duplicate and the conflict whose first occurrence is in an earlier batch."""
-    path = write_lines(tmp_path / "contacts.csv", LINES)
+MALFORMED = [*LINES[:11], "V13,voice,Billing", *LINES[11:]]  # line 12 has 3 fields of 14; later rows move down a line
+
+
+@pytest.mark.parametrize(
+    ("lines", "progress", "accounting"),
+    [
+        (LINES, [4, 8, 12, 14], (14, 5, 8, 1)),
+        # A record Arrow cannot split sends the reader to Python's csv module from that batch on.
+        (MALFORMED, [4, 8, 12, 15], (15, 5, 9, 1)),
+    ],
+    ids=["clean", "malformed-record"],
+)
+def test_a_file_read_in_batches_gives_the_same_result_as_in_one(tmp_path, lines, progress, accounting):
+    """Streaming: the file of test_ingest_checks in batches of 4 records loads exactly as in one
+    batch, including the duplicate and the conflict whose first occurrence is in an earlier batch."""
+    path = write_lines(tmp_path / "contacts.csv", lines)
     results = {}
     for batch_rows in (4, 1_000):
         seen: list[int] = []
@@ -130,6 +142,9 @@ def test_a_file_read_in_batches_gives_the_same_result_as_in_one(tmp_path):
                 quarantined(s, run.run_id),
                 (run.rows_read, run.rows_loaded, run.rows_quarantined, run.rows_duplicate),
             )
-        assert seen == ([4, 8, 12, 14] if batch_rows == 4 else [14])  # records read after each batch
+        assert seen == (progress if batch_rows == 4 else [accounting[0]])  # records read after each batch
     assert results[4] == results[1_000]
-    assert results[4][2] == (14, 5, 8, 1)
+    assert results[4][2] == accounting
+    if lines is MALFORMED:
+        assert (12, "interactions", "COLUMN_COUNT", "", "3") in results[4][1]
+        assert [r[-1] for r in results[4][0]] == [2, 3, 4, 7, 14]  # V5 moved from line 13 to 14
