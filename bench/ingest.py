@@ -66,6 +66,7 @@ def write_files(rows: int) -> None:
     generate(work, rows=rows)
     parts = [str(work / name) for name in INTERACTION_FILES.values()]
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"COPY (SELECT * FROM read_parquet({parts!r}, union_by_name = true)) TO '{files['parquet']}' (FORMAT parquet)")
     con.execute(f"COPY (SELECT * FROM read_parquet('{files['parquet']}')) TO '{files['csv']}' (FORMAT csv, HEADER)")
     con.close()
