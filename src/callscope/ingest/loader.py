@@ -44,10 +44,10 @@ class TableLoad:
         table = store.table(spec.name)
         self.had_rows = table.limit(1).count().to_pyarrow().as_py() > 0
 
-    def append_sql(self, engine, select: str) -> None:
+    def append_sql(self, engine, select: str) -> int:
         """Append the rows of `select`: SQL on the ingest engine giving the table's canonical columns,
-        then `_run_id` (this run), `_line` and `_nlines`."""
-        insert_select(self.store, engine, self.spec.name, [*self.spec.names, "_run_id", "_line", "_nlines"], select)
+        then `_run_id` (this run), `_line` and `_nlines`. Returns the number of rows appended."""
+        return insert_select(self.store, engine, self.spec.name, [*self.spec.names, "_run_id", "_line", "_nlines"], select)
 
     def finish(self, *, source_file: str, lang: str) -> LoadResult:
         spec, store = self.spec, self.store
@@ -104,19 +104,22 @@ class TableLoad:
         self.store.execute_sql(f'DELETE FROM "{self.spec.name}" WHERE "_run_id" = {self.run_id} AND "_line" IN ({subquery})')
 
 
-def insert_select(store: Store, engine, table: str, columns: list[str], select: str) -> None:
-    """INSERT the rows of `select`, SQL on the ingest engine whose columns are `columns` in order.
+def insert_select(store: Store, engine, table: str, columns: list[str], select: str) -> int:
+    """INSERT the rows of `select`, SQL on the ingest engine whose columns are `columns` in order;
+    returns how many.
 
     On DuckDB the engine is the store's own connection: one INSERT … SELECT, rows never leave it.
     Elsewhere the rows stream out of the engine in Arrow batches into the store (COPY on PostgreSQL).
     """
     if engine is store.con:
         names = ", ".join(f'"{c}"' for c in columns)
-        engine.con.execute(f'INSERT INTO "{table}" ({names}) {select}')
-        return
+        return int(engine.con.execute(f'INSERT INTO "{table}" ({names}) {select}').fetchone()[0])
     reader = engine.con.execute(select).fetch_record_batch(_COPY_ROWS)
+    rows = 0
     for batch in reader:
         store.append(table, pa.Table.from_batches([batch]))
+        rows += batch.num_rows
+    return rows
 
 
 def _match(rows: ir.Table, known: ir.Table, spec: TableSpec) -> ir.Table:

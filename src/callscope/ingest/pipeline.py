@@ -17,6 +17,7 @@ from pathlib import Path
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 
 import callscope
 from callscope.i18n import resolve_lang
@@ -170,21 +171,27 @@ def _columns(batch: Batch, store: Store) -> list[str]:
     return list(batch.open(store.ingest_engine()).columns)
 
 
-@dataclass
 class _Statements:
     """The SQL of one batch shape, compiled once per import and run on every batch like it.
 
     Every batch is registered under the same name with the same columns, so the statements are the
     same each time; compiling them through Ibis (~0.5 s each) once instead of per batch keeps a
-    file of many batches as fast as one of few.
+    file of many batches as fast as one of few. Each is compiled when first needed.
     """
 
-    plans: list
-    tally: str  # bad records and tolerated skew in the batch
-    valid: str  # the rows to load, in the target table's columns (+ lineage)
-    failed: str  # the rows to quarantine, all mapped columns
-    problems: str | None = None  # one quarantine row per problem, from _cs_bad
-    codes: str | None = None  # problems per code, from _cs_bad
+    def __init__(self, engine, plans: list, **exprs):
+        self.engine, self.plans, self._exprs, self._sql = engine, plans, exprs, {}
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._sql:
+            self._sql[name] = self.engine.compile(self._exprs[name])
+        return self._sql[name]
+
+    def add(self, **exprs) -> None:
+        self._exprs.update(exprs)
+
+    def has(self, name: str) -> bool:
+        return name in self._exprs
 
 
 def _process(store: Store, batch: Batch, profile: Profile, fmt: str, ctx: ParseContext, now, run: ImportRun, lang: str, loads: dict, compiled: dict) -> None:
@@ -198,6 +205,7 @@ def _process(store: Store, batch: Batch, profile: Profile, fmt: str, ctx: ParseC
         columns = resolve_columns(spec, active, batch.data.column_names, run.source_file, loose=fmt in LOOSE_COLUMNS)
         batch.data = _add_missing(batch.data, columns)
     engine = store.ingest_engine()
+    unit_rows = _unit_rows(batch, fmt)
     source = batch.open(engine)
     if source is None:
         return
@@ -205,23 +213,37 @@ def _process(store: Store, batch: Batch, profile: Profile, fmt: str, ctx: ParseC
     if shape not in compiled:
         compiled[shape] = _compile(engine, source, spec, profile, active, fmt, ctx, now, run)
     sql = compiled[shape]
-    bad, skew = engine.con.execute(sql.tally).fetchone()
-    run.skew_tolerated += int(skew or 0)
+    if name not in loads:
+        loads[name] = TableLoad(store, spec, run.run_id)
+    if unit_rows is not None and not profile.clock_skew_tolerance_s:
+        # One row per record and no skew to count: load in one pass; the rest failed a check.
+        bad = unit_rows - loads[name].append_sql(engine, sql["valid"])
+        bad = bad or None
+    else:
+        bad, skew = engine.con.execute(sql["tally"]).fetchone()
+        run.skew_tolerated += int(skew or 0)
+        loads[name].append_sql(engine, sql["valid"])
     if bad is not None:
         run.rows_quarantined += int(bad)
-        engine.con.execute(f"CREATE OR REPLACE TEMP TABLE _cs_bad AS {sql.failed}")
-        if sql.problems is None:
+        engine.con.execute(f"CREATE OR REPLACE TEMP TABLE _cs_bad AS {sql['failed']}")
+        if not sql.has("problems"):
             tolerance = profile.clock_skew_tolerance_s
             t = engine.table("_cs_bad")
             problems = quarantine_rows(t, build_checks(t, spec, sql.plans, now, tolerance), table=name, source_file=run.source_file, run_id=run.run_id, lang=lang)
-            sql.problems = engine.compile(problems)
-            sql.codes = engine.compile(problems.group_by("code").aggregate(n=problems.count()))
-        run.problems.update({code: int(n) for code, n in engine.con.execute(sql.codes).fetchall()})
-        insert_select(store, engine, "quarantine", list(QUARANTINE_COLUMNS), sql.problems)
+            sql.add(problems=problems, codes=problems.group_by("code").aggregate(n=problems.count()))
+        run.problems.update({code: int(n) for code, n in engine.con.execute(sql["codes"]).fetchall()})
+        insert_select(store, engine, "quarantine", list(QUARANTINE_COLUMNS), sql["problems"])
         engine.con.execute("DROP TABLE IF EXISTS _cs_bad")
-    if name not in loads:
-        loads[name] = TableLoad(store, spec, run.run_id)
-    loads[name].append_sql(engine, sql.valid)
+
+
+def _unit_rows(batch: Batch, fmt: str) -> int | None:
+    """The batch's row count when every row stands for exactly one source record, else None."""
+    if batch.relation is not None:
+        return batch.records if fmt == "parquet" else None
+    if batch.data is None or batch.data.num_rows == 0:
+        return None
+    span = pc.min_max(batch.data.column("_nlines")).as_py()
+    return batch.data.num_rows if span["min"] == 1 and span["max"] == 1 else None
 
 
 def _compile(engine, source, spec, profile: Profile, active: Profile, fmt: str, ctx: ParseContext, now, run: ImportRun) -> _Statements:
@@ -235,7 +257,7 @@ def _compile(engine, source, spec, profile: Profile, active: Profile, fmt: str, 
     )
     valid = mapped.filter(~failed)
     rows = valid.select(*spec.names, _run_id=ibis.literal(run.run_id, type="int64"), _line=valid._line, _nlines=valid._nlines)
-    return _Statements(plans, engine.compile(tally), engine.compile(rows), engine.compile(mapped.filter(failed)))
+    return _Statements(engine, plans, tally=tally, valid=rows, failed=mapped.filter(failed))
 
 
 def _quarantine_problems(store: Store, problems: list[Problem], table: str, run: ImportRun, lang: str) -> None:
