@@ -18,6 +18,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from callscope.ingest.formats.base import run_sql
 from callscope.ingest.messages import render_message
 from callscope.schema import TableSpec
 from callscope.store import Store
@@ -44,10 +45,10 @@ class TableLoad:
         table = store.table(spec.name)
         self.had_rows = table.limit(1).count().to_pyarrow().as_py() > 0
 
-    def append_sql(self, engine, select: str) -> int:
-        """Append the rows of `select`: SQL on the ingest engine giving the table's canonical columns,
-        then `_run_id` (this run), `_line` and `_nlines`. Returns the number of rows appended."""
-        return insert_select(self.store, engine, self.spec.name, [*self.spec.names, "_run_id", "_line", "_nlines"], select)
+    def append_sql(self, engine, select: str, batch: pa.Table | None = None) -> int:
+        """Append the rows of `select`: SQL on the ingest engine (over `batch`) giving the table's
+        canonical columns, then `_run_id` (this run), `_line` and `_nlines`. Returns how many."""
+        return insert_select(self.store, engine, self.spec.name, [*self.spec.names, "_run_id", "_line", "_nlines"], select, batch)
 
     def finish(self, *, source_file: str, lang: str) -> LoadResult:
         spec, store = self.spec, self.store
@@ -104,7 +105,7 @@ class TableLoad:
         self.store.execute_sql(f'DELETE FROM "{self.spec.name}" WHERE "_run_id" = {self.run_id} AND "_line" IN ({subquery})')
 
 
-def insert_select(store: Store, engine, table: str, columns: list[str], select: str) -> int:
+def insert_select(store: Store, engine, table: str, columns: list[str], select: str, batch: pa.Table | None = None) -> int:
     """INSERT the rows of `select`, SQL on the ingest engine whose columns are `columns` in order;
     returns how many.
 
@@ -113,8 +114,8 @@ def insert_select(store: Store, engine, table: str, columns: list[str], select: 
     """
     if engine is store.con:
         names = ", ".join(f'"{c}"' for c in columns)
-        return int(engine.con.execute(f'INSERT INTO "{table}" ({names}) {select}').fetchone()[0])
-    reader = engine.con.execute(select).fetch_record_batch(_COPY_ROWS)
+        return int(run_sql(engine.con, f'INSERT INTO "{table}" ({names}) {select}', batch).fetchone()[0])
+    reader = run_sql(engine.con, select, batch).fetch_record_batch(_COPY_ROWS)
     rows = 0
     for batch in reader:
         store.append(table, pa.Table.from_batches([batch]))

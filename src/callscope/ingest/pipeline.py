@@ -23,6 +23,7 @@ import callscope
 from callscope.i18n import resolve_lang
 from callscope.ingest.checks import any_failure, build_checks, quarantine_rows, skew_tolerated
 from callscope.ingest.formats import DEFAULT_BATCH_ROWS, LOOSE_COLUMNS, READERS, TEXT_FORMATS, Batch, Problem
+from callscope.ingest.formats.base import batch_scans, run_sql
 from callscope.ingest.loader import TableLoad, insert_select
 from callscope.ingest.mapping import map_batch, resolve_columns
 from callscope.ingest.messages import render_message
@@ -123,7 +124,7 @@ def ingest_file(
         false_values=profile.false_values,
     )
     now = store.now()
-    with store.transaction():
+    with batch_scans(store.ingest_engine().con), store.transaction():
         run = ImportRun(_next_run_id(store), str(path), profile.name, fmt, digest, size, started)
         run.previous_run = _previous_run(store, digest)
         loads: dict[str, TableLoad] = {}
@@ -217,15 +218,15 @@ def _process(store: Store, batch: Batch, profile: Profile, fmt: str, ctx: ParseC
         loads[name] = TableLoad(store, spec, run.run_id)
     if unit_rows is not None and not profile.clock_skew_tolerance_s:
         # One row per record and no skew to count: load in one pass; the rest failed a check.
-        bad = unit_rows - loads[name].append_sql(engine, sql["valid"])
+        bad = unit_rows - loads[name].append_sql(engine, sql["valid"], batch.data)
         bad = bad or None
     else:
-        bad, skew = engine.con.execute(sql["tally"]).fetchone()
+        bad, skew = run_sql(engine.con, sql["tally"], batch.data).fetchone()
         run.skew_tolerated += int(skew or 0)
-        loads[name].append_sql(engine, sql["valid"])
+        loads[name].append_sql(engine, sql["valid"], batch.data)
     if bad is not None:
         run.rows_quarantined += int(bad)
-        engine.con.execute(f"CREATE OR REPLACE TEMP TABLE _cs_bad AS {sql['failed']}")
+        run_sql(engine.con, f"CREATE OR REPLACE TEMP TABLE _cs_bad AS {sql['failed']}", batch.data)
         if not sql.has("problems"):
             tolerance = profile.clock_skew_tolerance_s
             t = engine.table("_cs_bad")
