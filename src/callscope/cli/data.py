@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from callscope.cli.common import LangOpt, StoreOpt, console, print_table, tr, use_lang
+from callscope.cli.common import LangOpt, StoreOpt, console, err_console, print_table, tr, use_lang
 from callscope.ingest import ImportRun, ingest_file, load_profile, shipped_profiles
+from callscope.ingest.formats import DEFAULT_BATCH_ROWS
 from callscope.schema import TABLES
 from callscope.store import open_store
 
@@ -41,6 +43,7 @@ def ingest(
     files: Annotated[list[Path] | None, typer.Argument(help="Files to import")] = None,
     profile: Annotated[str | None, typer.Option(help="Shipped profile name or a profile YAML file")] = None,
     table: Annotated[str | None, typer.Option(help="Target table for a file with canonical headers")] = None,
+    batch_rows: Annotated[int, typer.Option(min=1, help="Records read and checked at a time (bounds memory)")] = DEFAULT_BATCH_ROWS,
     store: StoreOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -51,10 +54,23 @@ def ingest(
     chosen = load_profile(profile) if profile else None
     with open_store(store) as s:
         for path in files:
-            with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"), TimeElapsedColumn(), console=console, transient=True) as bar:
-                task = bar.add_task(str(path), total=None)
-                run = ingest_file(s, path, chosen, table=table, lang=lang, progress=lambda n: bar.update(task, completed=n))
+            if os.environ.get("CALLSCOPE_PROGRESS") == "lines":
+                run = ingest_file(s, path, chosen, table=table, lang=lang, batch_rows=batch_rows, progress=_progress_lines(path, lang))
+            else:
+                with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"), TimeElapsedColumn(), console=console, transient=True) as bar:
+                    task = bar.add_task(str(path), total=None)
+                    run = ingest_file(s, path, chosen, table=table, lang=lang, batch_rows=batch_rows, progress=lambda n: bar.update(task, completed=n))
             print_run(run, lang)
+
+
+def _progress_lines(path: Path, lang: str):
+    """CALLSCOPE_PROGRESS=lines: one line on stderr per batch (for logs of unattended imports)."""
+
+    def report(rows_read: int) -> None:
+        err_console.print(tr("cli.ingest_progress", lang, file=str(path), read=rows_read), highlight=False, soft_wrap=True)
+        err_console.file.flush()
+
+    return report
 
 
 def list_profiles(lang: str) -> None:

@@ -16,12 +16,16 @@ from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
+from callscope.ingest.formats.base import run_sql
 from callscope.ingest.messages import render_message
 from callscope.schema import TableSpec
 from callscope.store import Store
 
-__all__ = ["LoadResult", "TableLoad"]
+__all__ = ["LoadResult", "TableLoad", "insert_select"]
+
+_COPY_ROWS = 100_000  # rows per COPY when the store is not the ingest engine
 
 
 @dataclass
@@ -41,10 +45,10 @@ class TableLoad:
         table = store.table(spec.name)
         self.had_rows = table.limit(1).count().to_pyarrow().as_py() > 0
 
-    def append(self, valid: ir.Table) -> None:
-        """Append rows (canonical columns + _line + _nlines) tagged with this run."""
-        rows = valid.select(*self.spec.names, _run_id=ibis.literal(self.run_id, type="int64"), _line=valid._line, _nlines=valid._nlines)
-        self.store.append(self.spec.name, rows)
+    def append_sql(self, engine, select: str, batch: pa.Table | None = None) -> int:
+        """Append the rows of `select`: SQL on the ingest engine (over `batch`) giving the table's
+        canonical columns, then `_run_id` (this run), `_line` and `_nlines`. Returns how many."""
+        return insert_select(self.store, engine, self.spec.name, [*self.spec.names, "_run_id", "_line", "_nlines"], select, batch)
 
     def finish(self, *, source_file: str, lang: str) -> LoadResult:
         spec, store = self.spec, self.store
@@ -99,6 +103,24 @@ class TableLoad:
     def _delete(self, lines: ir.Table) -> None:
         subquery = self.store.con.compile(lines)
         self.store.execute_sql(f'DELETE FROM "{self.spec.name}" WHERE "_run_id" = {self.run_id} AND "_line" IN ({subquery})')
+
+
+def insert_select(store: Store, engine, table: str, columns: list[str], select: str, batch: pa.Table | None = None) -> int:
+    """INSERT the rows of `select`, SQL on the ingest engine whose columns are `columns` in order;
+    returns how many.
+
+    On DuckDB the engine is the store's own connection: one INSERT … SELECT, rows never leave it.
+    Elsewhere the rows stream out of the engine in Arrow batches into the store (COPY on PostgreSQL).
+    """
+    if engine is store.con:
+        names = ", ".join(f'"{c}"' for c in columns)
+        return int(run_sql(engine.con, f'INSERT INTO "{table}" ({names}) {select}', batch).fetchone()[0])
+    reader = run_sql(engine.con, select, batch).fetch_record_batch(_COPY_ROWS)
+    rows = 0
+    for batch in reader:
+        store.append(table, pa.Table.from_batches([batch]))
+        rows += batch.num_rows
+    return rows
 
 
 def _match(rows: ir.Table, known: ir.Table, spec: TableSpec) -> ir.Table:

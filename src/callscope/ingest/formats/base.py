@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +15,10 @@ import pyarrow as pa
 
 from callscope.ingest.profile import Profile
 
-__all__ = ["Batch", "Problem", "Reader", "with_lines", "strings_table", "DEFAULT_BATCH_ROWS"]
+__all__ = ["Batch", "Problem", "Reader", "with_lines", "strings_table", "run_sql", "batch_scans", "DEFAULT_BATCH_ROWS", "BATCH_NAME"]
 
 DEFAULT_BATCH_ROWS = 500_000
+BATCH_NAME = "_cs_batch"  # how statements on a batch's Arrow rows name them
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,44 @@ class Batch:
     relation: Callable[[ibis.BaseBackend], ir.Table] | None = None
 
     def open(self, engine: ibis.BaseBackend) -> ir.Table | None:
+        """The rows as an Ibis table on the ingest engine, to build statements on.
+
+        Arrow rows are opened by their columns only: statements built on the table read the rows
+        themselves when run with `run_sql(con, sql, batch.data)`.
+        """
         if self.relation is not None:
             return self.relation(engine)
         if self.data is None or self.data.num_rows == 0:
             return None
-        # Registered (zero-copy) rather than a memtable, so expressions are bound to the engine.
-        engine.con.register("_cs_batch", self.data)
-        return engine.table("_cs_batch")
+        # An empty view of the same columns, dropped again once Ibis has read its schema.
+        engine.con.register(BATCH_NAME, self.data.schema.empty_table())
+        table = engine.table(BATCH_NAME)
+        engine.con.unregister(BATCH_NAME)
+        return table
+
+
+@contextlib.contextmanager
+def batch_scans(con) -> Iterator[None]:
+    """Let `run_sql` statements read their batch: Ibis turns DuckDB's replacement scans off."""
+    was = con.execute("SELECT current_setting('python_enable_replacements')").fetchone()[0]
+    con.execute("SET python_enable_replacements = true")
+    try:
+        yield
+    finally:
+        con.execute(f"SET python_enable_replacements = {str(bool(was)).lower()}")
+
+
+def run_sql(con, sql: str, rows: pa.Table | None = None):
+    """Run `sql` on a DuckDB connection with `rows` readable under BATCH_NAME.
+
+    DuckDB finds `_cs_batch` among this function's variables (a replacement scan, switched on by
+    `batch_scans` for the import). A view made
+    with `register` would read the same rows, but inside an open transaction DuckDB keeps every
+    replaced view, and the Arrow data behind it, until commit: memory would grow with the file
+    instead of the batch.
+    """
+    _cs_batch = rows  # noqa: F841 (read by DuckDB's replacement scan)
+    return con.execute(sql)
 
 
 class Reader(Protocol):

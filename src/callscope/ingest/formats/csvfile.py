@@ -117,14 +117,18 @@ def _fast(path, names, encoding, delimiter, header_row, batch_rows):
         pending.append(record_batch)
         pending_rows += record_batch.num_rows
         if pending_rows >= batch_rows:
+            # Arrow parses blocks of 64 MB; hand them on in slices of exactly batch_rows records.
             table = pa.Table.from_batches(pending)
-            pending, pending_rows = [], 0
-            batch, next_line = _numbered(table, next_line)
-            emitted += table.num_rows
-            yield batch
+            whole = pending_rows - pending_rows % batch_rows
+            for start in range(0, whole, batch_rows):
+                batch, next_line = _numbered(table.slice(start, batch_rows), next_line)
+                emitted += batch.records
+                yield batch
+            rest = table.slice(whole)
+            pending, pending_rows = rest.to_batches(), rest.num_rows
     if broken:
         return emitted
-    if pending:
+    if pending_rows:
         table = pa.Table.from_batches(pending)
         batch, next_line = _numbered(table, next_line)
         yield batch
