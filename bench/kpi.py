@@ -88,12 +88,11 @@ def core(df, keys):
 def build_store(rows: int) -> Path:
     path = RESULTS / f"kpi-{rows}.duckdb"
     if not path.exists():
-        from callscope.demo import run_demo
-
         RESULTS.mkdir(parents=True, exist_ok=True)
         out = RESULTS / f"demo-{rows}"
         print(f"building the demo store with {rows:,} interactions (once; cached in {path}) …", flush=True)
-        run_demo(str(path), out, rows=rows)
+        # in a child process, like scaled_store, so the build's memory is not every later peak's floor
+        measure("demo", f"len(run_demo({str(path)!r}, {str(out)!r}, rows={rows}))", setup="from callscope.demo import run_demo")
         shutil.rmtree(out, ignore_errors=True)
     return path
 
@@ -102,13 +101,14 @@ def scaled_store(base: Path, scale: int) -> Path:
     """A copy of `base` whose interactions are repeated `scale` times under new sources."""
     path = base.with_name(base.stem + f"-x{scale}.duckdb")
     if not path.exists():
-        import duckdb
-
+        # In a child process: Linux keeps a process's peak memory across fork and exec, so work done
+        # here would set a floor under every later measurement's peak.
         shutil.copy(base, path)
-        con = duckdb.connect(str(path))
-        for i in range(1, scale):
-            con.execute(f"INSERT INTO interactions SELECT * REPLACE (source || '#{i}' AS source) FROM interactions WHERE source NOT LIKE '%#%'")
-        con.close()
+        inserts = "".join(
+            f"con.execute(\"INSERT INTO interactions SELECT * REPLACE (source || '#{i}' AS source) FROM interactions WHERE source NOT LIKE '%#%'\")\n"
+            for i in range(1, scale)
+        )
+        measure("copy", "con.close()", setup=f"import duckdb\ncon = duckdb.connect({str(path)!r})\n{inserts}")
     return path
 
 
