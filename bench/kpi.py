@@ -141,11 +141,12 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.kpi")
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--scale", type=int, default=5, help="second store: interactions × this (0 to skip)")
+    parser.add_argument("--scaled-only", action="store_true", help="measure only the second (scaled) store")
     args = parser.parse_args(argv)
     stores = [build_store(args.rows)]
     if args.scale > 1:
         stores.append(scaled_store(stores[0], args.scale))
-    for store in stores:
+    for store in stores[1:] if args.scaled_only else stores:
         for slicing in SLICINGS:
             run(store, slicing)
 
