@@ -56,7 +56,7 @@ def test_each_indicator_is_the_engines_number_with_its_formula_and_target(writte
     for kpi in NAMED:
         for column in ("value", "target", "prev_value", "yoy_value", "prev_change_pct"):
             assert _same(rows.loc[kpi, column], engine.loc[kpi, column]), (kpi, column)
-        assert rows.loc[kpi, "definition"] == get_kpi(kpi).definition_en
+        assert rows.loc[kpi, "definition"] == get_kpi(kpi).definition("en")
         assert rows.loc[kpi, "group"] == AREA_OF[kpi]
     # By hand on the fixture's September: CSAT = (5 + 3 + 4) ÷ 3 = 4.0 against the target 4.0 → met;
     # QA = (90 + 70 + 80) ÷ 3 = 80; self-service = C3 (bot resolved) ÷ 15 contacts (18 arrivals, less
