@@ -32,8 +32,8 @@ def _total(column):
     return Sum("intervals", lambda t, o: t[column], ratio=False)
 
 
-def _ratio(numerator, denominator):
-    """Σ numerator ÷ Σ denominator over the intervals where both are known."""
+def _ratio(numerator, denominator, per: float = 1.0):
+    """Σ numerator ÷ Σ (denominator ÷ per) over the intervals where both are known."""
 
     def known(t):
         return t[numerator].notnull() & t[denominator].notnull()
@@ -41,7 +41,7 @@ def _ratio(numerator, denominator):
     return Sum(
         "intervals",
         lambda t, o: ibis.cases((known(t), t[numerator]), else_=ibis.null("float64")),
-        lambda t, o: ibis.cases((known(t), t[denominator]), else_=ibis.null("float64")),
+        lambda t, o: ibis.cases((known(t), t[denominator] / per), else_=ibis.null("float64")),
     )
 
 
@@ -57,14 +57,6 @@ def _sl_in_threshold(column):
 def _sl_denominator(t, o):
     column = "answered" if o["sl_denominator"] == "answered" else "offered"
     return _sl_in_threshold(column)(t, o)
-
-
-def _per_agent_hour(t, o):
-    return ibis.cases((t.answered.notnull() & t.staffed_s.notnull(), t.staffed_s / 3600.0), else_=ibis.null("float64"))
-
-
-def _answered_with_staffing(t, o):
-    return ibis.cases((t.answered.notnull() & t.staffed_s.notnull(), t.answered), else_=ibis.null("float64"))
 
 
 _F = "interval_stats."
@@ -112,7 +104,7 @@ INTERVAL_MEASURES: dict[str, IntervalMeasure] = {
         "Σ handle_s ÷ Σ staffed_s (staffed = logged-in agent time).", "Σ handle_s ÷ Σ staffed_s(在岗 = 坐席签入时长)。",
     ),
     "contacts_per_agent_hour": IntervalMeasure(
-        (_F + "answered", _F + "staffed_s"), Sum("intervals", _answered_with_staffing, _per_agent_hour),
+        (_F + "answered", _F + "staffed_s"), _ratio("answered", "staffed_s", per=3600.0),
         "Σ answered ÷ (Σ staffed_s ÷ 3600).", "Σ answered ÷(Σ staffed_s ÷ 3600)。",
     ),
 }
