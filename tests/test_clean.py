@@ -84,3 +84,26 @@ def test_a_rule_on_a_field_the_table_predates_matches_nothing(tmp_path):
     assert "_ex_voice__phantom" not in flags
     kept = old.mutate(**flags).order_by("talk_s")._keep_voice.to_pyarrow().to_pylist()
     assert kept == [False, True]
+
+
+def test_first_exclusion_names_the_first_rule_that_drops_a_row():
+    # Rows: a test contact also handled in 1 s (both rules match: test_contact comes first in the
+    # default list), a mis-operation alone, a phantom, and a normal call.
+    import ibis
+
+    from callscope.clean import exclusion_rules
+    from callscope.clean.rules import first_exclusion
+
+    t = ibis.memtable({
+        "n": [1, 2, 3, 4],
+        "outcome": ["answered", "answered", "abandoned", "answered"],
+        "talk_s": [1.0, 2.0, None, 200.0], "hold_s": [None, 0.0, None, 10.0], "acw_s": [None, 0.0, None, 30.0],
+        "is_test": [True, False, False, False], "is_phantom": [False, False, True, None],
+    })
+    rules = exclusion_rules(load_config(None), "interactions")
+    first = t.mutate(first=first_exclusion(t, rules, "voice")).order_by("n").first.to_pyarrow().to_pylist()
+    assert first == ["test_contact", "misoperation", "phantom", None]
+    # A rule limited to another family does not count here; with no rule left there is no column.
+    response_only = [r for r in rules if r.id == "misoperation"]
+    response_only = [type(r)(**{**r.__dict__, "applies_to": ("response",)}) for r in response_only]
+    assert first_exclusion(t, response_only, "voice") is None

@@ -16,7 +16,7 @@ from callscope.config import Config
 from callscope.expr import compile_condition, names_in
 from callscope.schema.tables import TABLES
 
-__all__ = ["ExclusionRule", "exclusion_rules", "exclusion_flags", "exclusion_counts", "FAMILIES"]
+__all__ = ["ExclusionRule", "exclusion_rules", "exclusion_flags", "first_exclusion", "exclusion_counts", "FAMILIES"]
 
 FAMILIES = ("voice", "agents", "multimedia", "response")
 
@@ -72,6 +72,13 @@ def exclusion_flags(t: ir.Table, rules: list[ExclusionRule], family: str) -> dic
         earlier = earlier | hit
     flags[f"_keep_{family}"] = ~earlier
     return flags
+
+
+def first_exclusion(t: ir.Table, rules: list[ExclusionRule], family: str) -> ir.StringValue | None:
+    """The id of the first of `rules` (those for `family`) that drops the row, NULL if none does;
+    None when no rule applies to the family on this table."""
+    cases = [(compile_condition(r.when, t), r.id) for r in rules if r.applies(family) and not _names_absent_canonical_field(r, t)]
+    return ibis.cases(*cases, else_=ibis.null("string")) if cases else None
 
 
 def _names_absent_canonical_field(rule: ExclusionRule, t: ir.Table) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 import ibis.expr.types as ir
 
-__all__ = ["Option", "KPI", "Sum", "Quantile", "Custom", "Opts", "UNITS", "DIRECTIONS"]
+__all__ = ["Option", "KPI", "Sum", "Quantile", "Custom", "Opts", "UNITS", "DIRECTIONS", "KNOWN"]
 
 UNITS = ("count", "ratio", "seconds", "score", "number", "per_hour", "currency")
 DIRECTIONS = ("higher", "lower", "neutral")
@@ -34,11 +34,15 @@ class Option:
     choices: tuple | None = None
 
 
+# A Sum's denominator for a mean: the population's rows where the numerator is known (not NULL).
+KNOWN = "known"
+
+
 @dataclass(frozen=True)
 class Sum:
     population: str  # name of a population of the base table (see catalogue/populations.py)
     numerator: RowExpr
-    denominator: RowExpr | None = None  # None: the number of rows in the population
+    denominator: RowExpr | str | None = None  # None: the number of rows in the population; KNOWN: those with a numerator
     ratio: bool = True  # False: the value is Σ numerator (a count or total)
     scale: float = 1.0  # multiply the value (NPS is reported ×100)
 

@@ -6,16 +6,14 @@ from __future__ import annotations
 import ibis
 
 from callscope.kpi.catalogue.common import flag, seconds_between
-from callscope.kpi.model import KPI, Sum
+from callscope.kpi.model import KNOWN, KPI, Sum
 
 __all__ = ["RESPONSE"]
 
 
 def _mean_gap(population, start, end):
-    def known(t):
-        return t[start].notnull() & t[end].notnull()
-
-    return Sum(population, lambda t, o: seconds_between(t[start], t[end]), lambda t, o: flag(known(t)))
+    """Mean seconds from `start` to `end` over the rows where both are known."""
+    return Sum(population, lambda t, o: seconds_between(t[start], t[end]), KNOWN)
 
 
 def _within(population, start, end):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ibis
 
 from callscope.kpi.catalogue.common import flag, short_abandon
-from callscope.kpi.model import KPI, Quantile, Sum
+from callscope.kpi.model import KNOWN, KPI, Quantile, Sum
 
 __all__ = ["VOICE"]
 
@@ -36,15 +36,9 @@ def _handle(t):
 
 
 def _mean(population, column, where=None):
-    """Mean of `column` over the population's rows where it is known."""
-
-    def known(t, o):
-        ok = column(t).notnull()
-        return ok & where(t, o) if where else ok
-
-    # SUM skips NULLs, so only the extra condition needs spelling out in the numerator.
+    """Mean of `column` over the population's rows (meeting `where`) where it is known."""
     numerator = (lambda t, o: ibis.cases((where(t, o), column(t)), else_=ibis.null("float64"))) if where else (lambda t, o: column(t))
-    return Sum(population, numerator, lambda t, o: flag(known(t, o)))
+    return Sum(population, numerator, KNOWN)
 
 
 def _share(population, condition, known):
