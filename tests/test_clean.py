@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from callscope.clean import exclusion_counts
@@ -107,3 +108,21 @@ def test_first_exclusion_names_the_first_rule_that_drops_a_row():
     response_only = [r for r in rules if r.id == "misoperation"]
     response_only = [type(r)(**{**r.__dict__, "applies_to": ("response",)}) for r in response_only]
     assert first_exclusion(t, response_only, "voice") is None
+
+
+def test_families_with_different_rules_in_one_call(kpi_duckdb, config):
+    # sales_trial applies to response KPIs only, so offered (voice) and resolution time (response)
+    # have different rules: computed together they must equal what each gives alone — offered
+    # drops nothing (9 voice contacts offered, as above), resolution time drops the 6 sales
+    # contacts (V1 V2 V3 V8 V9 V10) and keeps E1 (3 h) and E2 (1 day).
+    by_queue = compute(kpi_duckdb, ["offered", "resolution_time"], by="queue", period="2024-09", config=config)
+    together = compute(kpi_duckdb, ["offered", "resolution_time"], period="2024-09", config=config).set_index("kpi")
+    assert together.loc["offered", "excluded"] == 0
+    assert together.loc["resolution_time", "value"] == pytest.approx((10800 + 86400) / 2)
+    assert together.loc["resolution_time", "excluded_by"] == "sales_trial=6"
+    # By queue the sales queue's contacts are all dropped for resolution time; its row says so.
+    sales = by_queue[(by_queue.queue == "sales") & (by_queue.kpi == "resolution_time")].iloc[0]
+    assert sales["excluded_by"] == "sales_trial=6" and pd.isna(sales["value"])
+    assert by_queue[by_queue.kpi == "resolution_time"].excluded.sum() == 6
+    alone = compute(kpi_duckdb, ["offered"], by="queue", period="2024-09", config=config)
+    assert sorted(zip(alone.queue, alone.value)) == sorted(zip(by_queue[by_queue.kpi == "offered"].queue, by_queue[by_queue.kpi == "offered"].value))

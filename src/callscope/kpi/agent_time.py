@@ -108,7 +108,7 @@ def _with_agent_attributes(ctx: KpiContext, frame: pd.DataFrame) -> pd.DataFrame
     wanted = (set(ctx.dims) | set(ctx.filters)) & set(AGENT_ATTRIBUTES)
     if not wanted:
         return frame
-    agents = ctx.store.table("agents").select("agent_id", "team", "site", "hire_date").to_pandas()
+    agents = ctx.table("agents").select("agent_id", "team", "site", "hire_date").to_pandas()
     frame = frame.merge(agents, on="agent_id", how="left")
     if "tenure_band" in wanted:
         when = pd.to_datetime(frame["_b"]) if "_b" in frame.columns else pd.Timestamp(ctx.period.start)
@@ -131,7 +131,7 @@ def state_seconds(ctx: KpiContext) -> pd.DataFrame:
     key = ("state_seconds",)
     if key in ctx.cache:
         return ctx.cache[key].copy()
-    st = ctx.store.table("agent_states")
+    st = ctx.table("agent_states")
     states = st.select("agent_id", "state", _s=st.start, _e=st["end"])
     frames = [
         _allocate(
@@ -145,7 +145,7 @@ def state_seconds(ctx: KpiContext) -> pd.DataFrame:
             },
         )
     ]
-    sc = ctx.store.table("schedules")
+    sc = ctx.table("schedules")
     plan = sc.select("agent_id", "activity", _s=sc.start, _e=sc["end"])
     frames.append(_allocate(ctx, plan, {"paid_s": plan.activity.isin(PAID), "scheduled_s": plan.activity != "off"}))
     frames.append(_allocate(ctx, _adherent_segments(states, plan), {"adherent_s": ibis.literal(True)}))
@@ -173,7 +173,7 @@ def _adherent_segments(states: ir.Table, plan: ir.Table) -> ir.Table:
 
 def max_concurrency(ctx: KpiContext, channels) -> pd.DataFrame:
     """Per agent and bucket, the most contacts open at once (a sweep over starts and ends); averaged over agents."""
-    t = ctx.store.table("interactions")
+    t = ctx.table("interactions")
     c = _kept(ctx, t.filter(t.agent_id.notnull() & t.answered_at.notnull() & t.ended_at.notnull() & (t.ended_at > t.answered_at)), "agents")
     c = c.filter((c.answered_at < ibis.literal(ctx.period.end)) & (c.ended_at > ibis.literal(ctx.period.start)))
     if channels is not None:
@@ -203,7 +203,7 @@ def _kept(ctx: KpiContext, t: ir.Table, family: str) -> ir.Table:
 
 
 def _handled_per_agent(ctx: KpiContext) -> pd.DataFrame:
-    t = ctx.store.table("interactions")
+    t = ctx.table("interactions")
     t = _kept(ctx, t.filter((t.outcome == "answered") & t.agent_id.notnull() & ctx.within(t.arrived_at)), "voice")
     t = apply_filters(t, {k: v for k, v in ctx.filters.items() if k in t.columns})
     grain = _time_grain(ctx)
@@ -216,7 +216,7 @@ def _handled_per_agent(ctx: KpiContext) -> pd.DataFrame:
 
 
 def _logged_in(ctx: KpiContext) -> pd.DataFrame:
-    st = ctx.store.table("agent_states")
+    st = ctx.table("agent_states")
     states = st.select("agent_id", "state", _s=st.start, _e=st["end"])
     return _allocate(ctx, states, {"_logged_s": states.state != "offline"})
 
@@ -243,7 +243,7 @@ def _combine(ctx: KpiContext, with_cost: bool = False) -> pd.DataFrame:
     merged = logged[logged["_logged_s"] > 0].merge(_handled_per_agent(ctx), on=keys, how="left").fillna({"_handled": 0})
     columns = ["_handled", "_logged_s"]
     if with_cost:
-        rates = ctx.store.table("agents").select("agent_id", "hourly_cost").to_pandas()
+        rates = ctx.table("agents").select("agent_id", "hourly_cost").to_pandas()
         merged = merged.merge(rates, on="agent_id", how="inner")
         merged = merged[merged["hourly_cost"].notna()]
         merged["_cost"] = merged["_logged_s"] / 3600.0 * merged["hourly_cost"]
@@ -264,7 +264,7 @@ def schedule_coverage(ctx: KpiContext) -> pd.DataFrame:
 
     fine = replace(ctx, grain=COVERAGE_INTERVAL, dims=[], cache={})
     seconds = 30 * 60
-    sc = ctx.store.table("schedules")
+    sc = ctx.table("schedules")
     plan = sc.select("agent_id", "activity", _s=sc.start, _e=sc["end"])
     scheduled = _allocate(fine, plan, {"_work_s": plan.activity == "work"}).groupby("_b", as_index=False)["_work_s"].sum()
     scheduled["_scheduled"] = scheduled["_work_s"] / seconds
@@ -286,7 +286,7 @@ def _queue_load(ctx: KpiContext) -> pd.DataFrame:
     """Offered contacts on queue channels and their mean handle time per bucket (after exclusions)."""
     from callscope.kpi.dims import bucket
 
-    t = ctx.store.table("interactions")
+    t = ctx.table("interactions")
     t = _kept(ctx, t.filter(ctx.within(t.arrived_at) & t.channel.isin(list(ctx.opts["queue_channels"]))), "voice")
     handle = t.talk_s + t.hold_s.fill_null(0) + t.acw_s.fill_null(0)
     offered = t.outcome.isin(["answered", "abandoned", "overflow", "callback"])

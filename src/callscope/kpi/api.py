@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from callscope.config import Config, load_config
@@ -74,11 +75,22 @@ def compute(
     result = add_targets(ctx, result, all_targets)
     result.insert(len(ctx.columns) + 1, "name", result["kpi"].map({k.id: k.name(lang) for k in chosen}))
     result.insert(len(ctx.columns) + 2, "unit", result["kpi"].map({k.id: k.unit for k in chosen}))
-    order = {k.id: i for i, k in enumerate(chosen)}
-    result = result.sort_values(ctx.columns + ["kpi"], key=lambda s: s.map(order) if s.name == "kpi" else s, kind="stable")
+    result = _in_order(result, ctx.columns, [k.id for k in chosen])
     source = "interval_stats" if uses_interval_stats(ctx) else "records"
     result.attrs.update(period=period.label, period_start=period.start, period_end=period.end, options=opts, columns=ctx.columns, source=source)
     return result.reset_index(drop=True)
+
+
+def _in_order(frame: pd.DataFrame, columns: list[str], kpis: list[str]) -> pd.DataFrame:
+    """Rows sorted by the slice columns (missing values last), then by KPI in catalogue order —
+    one lexsort over integer codes, several times faster than sort_values on million-row results."""
+    kpi_codes, kpi_ids = pd.factorize(frame["kpi"])
+    rank = {k: i for i, k in enumerate(kpis)}
+    keys = [np.array([rank.get(k, len(rank)) for k in kpi_ids], dtype=np.int64)[kpi_codes]]
+    for column in reversed(columns):
+        codes, uniques = pd.factorize(frame[column], sort=True)
+        keys.append(np.where(codes < 0, len(uniques), codes))
+    return frame.take(np.lexsort(keys))
 
 
 def _filters(filters) -> dict[str, list]:

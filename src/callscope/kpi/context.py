@@ -31,6 +31,20 @@ class KpiContext:
         """The slice columns of a result: dimensions, then the time bucket."""
         return self.dims + ([self.grain] if self.grain else [])
 
+    def table(self, name: str) -> ibis.Table:
+        """The store's table, looked up once per computation (each lookup asks the engine for
+        the table's schema)."""
+        key = ("table", name)
+        if key not in self.cache:
+            self.cache[key] = self.store.table(name)
+        return self.cache[key]
+
+    def has_table(self, name: str) -> bool:
+        key = ("has_table", name)
+        if key not in self.cache:
+            self.cache[key] = self.store.has_table(name)
+        return self.cache[key]
+
     def within(self, ts: ibis.Value) -> ibis.Value:
         return (ts >= ibis.literal(self.period.start)) & (ts < ibis.literal(self.period.end))
 

@@ -1,8 +1,11 @@
 """Computing KPIs: one grouped query per base table, then a tidy table of slices × KPIs.
 
 All `Sum` and `Quantile` KPIs on the same base table become the aggregates of a single
-`group_by(slices).aggregate(...)` over the prepared table, so the whole catalogue costs about one
-scan per table. `Custom` KPIs compute their own grouped numerator and denominator.
+`group_by(slices).aggregate(...)` over the prepared table (a second one for the KPIs that read the
+per-conversation message summary, which needs a join), so the whole catalogue costs about one scan
+per table. Conditions are CASE sums, not FILTER clauses (see `count_if`). The first exclusion rule
+that drops a row is one more group key, so the same scan says how many rows each rule left out
+(see `_grouped`). `Custom` KPIs compute their own grouped numerator and denominator.
 """
 
 from __future__ import annotations
@@ -70,10 +73,9 @@ def evaluate(ctx: KpiContext, kpis: list[KPI], targets: list[Target]) -> pd.Data
             frames.append(_custom(ctx, k))
         else:
             by_base.setdefault((k.base, frozenset(k.prepare) & costly), []).append(k)
-    dropped = {base: _exclusion_counts(ctx, base, [k for (b, _), g in by_base.items() if b == base for k in g]) for base in {b for b, _ in by_base}}
     for (base, _), group in by_base.items():
         needs = frozenset(n for k in group for n in k.prepare)
-        frames.append(_grouped(ctx, base, group, targets, needs, dropped[base]))
+        frames.append(_grouped(ctx, base, group, targets, needs))
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=ctx.columns + VALUE_COLUMNS)
@@ -86,12 +88,12 @@ def uses_interval_stats(ctx: KpiContext) -> bool:
     """A period with interval statistics and no contact records is measured from the intervals."""
     key = ("uses_interval_stats",)
     if key not in ctx.cache:
-        ctx.cache[key] = ctx.store.has_table("interval_stats") and _rows_within(ctx, "interval_stats") and not _rows_within(ctx, "interactions")
+        ctx.cache[key] = ctx.has_table("interval_stats") and _rows_within(ctx, "interval_stats") and not _rows_within(ctx, "interactions")
     return ctx.cache[key]
 
 
 def _rows_within(ctx: KpiContext, table: str) -> bool:
-    t = ctx.store.table(table)
+    t = ctx.table(table)
     return t.filter(ctx.within(t[TIME_COLUMN[table]])).limit(1).count().to_pyarrow().as_py() > 0
 
 
@@ -104,82 +106,111 @@ def _unsliceable(ctx: KpiContext, allowed) -> list[str]:
     return [d for d in list(ctx.dims) + list(ctx.filters) if d not in allowed]
 
 
-def _grouped(ctx: KpiContext, base: str, kpis: list[KPI], targets: list[Target], needs: frozenset, dropped: pd.DataFrame | None) -> pd.DataFrame:
+def _grouped(ctx: KpiContext, base: str, kpis: list[KPI], targets: list[Target], needs: frozenset) -> pd.DataFrame:
     bad = _unsliceable(ctx, BASE_DIMS[base])
     if bad:
         return _note_rows(ctx, kpis, "not_sliceable:" + ",".join(bad))
     t = prepared(ctx, base, set(needs) - {"messages"})
     # Each population is evaluated once per row, as a column the aggregates filter on.
-    populations = {k.measure.population for k in kpis}
+    populations = sorted({k.measure.population for k in kpis})
     t = t.mutate(**{f"_p_{p}": POPULATIONS[p](t, ctx.opts).fill_null(False) for p in populations})
+    rules = exclusion_rules(ctx.config, base)
+    families = {k.family for k in kpis}
+    column_of, firsts = _first_rule_columns(t, rules, families)
+    # When every family here has the same rules (the usual case), the first rule that drops a row
+    # is a group key: kept rows form one group per slice, so no aggregate tests a keep flag, and
+    # the dropped rows' small groups count what each rule left out, in the same scan.
+    shared = next(iter(firsts)) if len(firsts) == 1 and set(column_of) == families else None
+    if shared:
+        t = t.mutate(**firsts)
     if "messages" in needs:
         t = with_message_summary(ctx, t.filter(ibis.or_(*(t[f"_p_{p}"] for p in populations))))
-    rules = [r.id for r in exclusion_rules(ctx.config, base)]
     aggs = _Aggregates()
     for k in kpis:
-        o = _kpi_options(ctx, k, t, targets)
-        m = k.measure
-        kept = t[f"_p_{m.population}"] & t[f"_keep_{k.family}"]
-        if isinstance(m, Sum):
-            numerator = m.numerator(t, o)
-            aggs[f"{k.id}__num"] = _sum_where(t, numerator, kept)
-            if m.denominator == KNOWN:
-                # COUNT of the same CASE expression as the SUM: DuckDB evaluates it once for both
-                aggs[f"{k.id}__den"] = ibis.ifelse(kept, numerator.cast("float64"), ibis.null("float64")).count()
-            elif m.ratio:
-                aggs[f"{k.id}__den"] = _sum_where(t, m.denominator(t, o), kept) if m.denominator else count_if(kept)
-        elif isinstance(m, Quantile):
-            column = m.column(t, o)
-            use = kept & column.notnull()
-            aggs[f"{k.id}__val"] = ibis.ifelse(use, column, ibis.null(column.type())).quantile(m.q)
-            aggs[f"{k.id}__den"] = count_if(use)
-    grouped = t.group_by(ctx.columns).aggregate(**aggs.unique) if ctx.columns else t.aggregate(**aggs.unique)
-    frame = aggs.expand(grouped.to_pandas())
-    if dropped is not None:
-        frame = _merge_on_slices(ctx, frame, dropped)
-    return _melt(ctx, frame, kpis, rules)
-
-
-def _exclusion_counts(ctx: KpiContext, base: str, kpis: list[KPI]) -> pd.DataFrame | None:
-    """Per slice, `_x__<population>__<family>__<rule>`: the rows of each KPI population that each
-    rule dropped. One small query per base table over the dropped rows only (a few percent), by
-    slice × first rule × population: as aggregates of the main query they cost a quarter of the
-    whole catalogue's time."""
-    if _unsliceable(ctx, BASE_DIMS[base]):
-        return None
-    t = prepared(ctx, base, set())
-    rules = exclusion_rules(ctx.config, base)
+        kept = t[f"_p_{k.measure.population}"] if shared or not firsts else t[f"_p_{k.measure.population}"] & t[f"_keep_{k.family}"]
+        _add_aggregates(aggs, t, k, kept, _kpi_options(ctx, k, t, targets))
+    if shared:
+        for p in populations:
+            aggs[f"_n__{p}"] = count_if(t[f"_p_{p}"])
+    keys = ctx.columns + ([shared] if shared else [])
+    frame = aggs.expand((t.group_by(keys).aggregate(**aggs.unique) if keys else t.aggregate(**aggs.unique)).to_pandas())
     pairs = sorted({(k.measure.population, k.family) for k in kpis})
-    # Families with the same rules drop the same rows: one column for each distinct rule list.
+    if shared:
+        is_kept = frame[shared].isna()
+        counts = _dropped_by_rule(ctx, frame[~is_kept], pairs, rules, column_of)
+        frame = _merge_on_slices(ctx, frame[is_kept].drop(columns=shared), counts)
+    elif firsts:
+        frame = _merge_on_slices(ctx, frame, _exclusion_counts(ctx, base, pairs, rules))
+    return _melt(ctx, frame, kpis, [r.id for r in rules])
+
+
+def _add_aggregates(aggs: "_Aggregates", t, k: KPI, kept, o: dict) -> None:
+    """The aggregates of KPI `k` over the rows where `kept` holds."""
+    m = k.measure
+    if isinstance(m, Sum):
+        numerator = m.numerator(t, o)
+        aggs[f"{k.id}__num"] = _sum_where(t, numerator, kept)
+        if m.denominator == KNOWN:
+            # COUNT of the same CASE expression as the SUM: DuckDB evaluates it once for both
+            aggs[f"{k.id}__den"] = ibis.ifelse(kept, numerator.cast("float64"), ibis.null("float64")).count()
+        elif m.ratio:
+            aggs[f"{k.id}__den"] = _sum_where(t, m.denominator(t, o), kept) if m.denominator else count_if(kept)
+    elif isinstance(m, Quantile):
+        column = m.column(t, o)
+        known = ibis.ifelse(kept, column, ibis.null(column.type()))
+        aggs[f"{k.id}__val"] = known.quantile(m.q)
+        aggs[f"{k.id}__den"] = known.count()
+
+
+def _first_rule_columns(t, rules: list, families: set[str]) -> tuple[dict[str, str], dict]:
+    """For each family with rules on this table, the name of a column holding the first rule
+    that drops the row (families with the same rules share one), and those columns' expressions."""
     column_of, firsts = {}, {}
-    for family in sorted({f for _, f in pairs}):
+    for family in sorted(families):
         first = first_exclusion(t, rules, family)
         if first is not None:
             column_of[family] = next((c for c, e in firsts.items() if e.equals(first)), f"_first_{family}")
             firsts.setdefault(column_of[family], first)
-    if not firsts:
-        return None
-    pops = sorted({p for p, f in pairs if f in column_of})
-    t = t.mutate(**firsts, **{f"_p_{p}": POPULATIONS[p](t, ctx.opts).fill_null(False) for p in pops})
-    t = t.filter(ibis.or_(*(t[c].notnull() for c in firsts)))
-    counts = t.group_by([*ctx.columns, *firsts, *(f"_p_{p}" for p in pops)]).aggregate(_n=t.count()).to_pandas()
-    names = {}
-    for p, f in pairs:
-        for rule in (r.id for r in rules if f in column_of and r.applies(f)):
-            names[f"_x__{p}__{f}__{rule}"] = counts._n.where(counts[f"_p_{p}"].astype(bool) & (counts[column_of[f]] == rule), 0)
-    counts = counts.assign(**names)
+    return column_of, firsts
+
+
+def _dropped_by_rule(ctx: KpiContext, rows: pd.DataFrame, pairs, rules, column_of: dict[str, str]) -> pd.DataFrame:
+    """Per slice, `_x__<population>__<family>__<rule>`: the rows of each KPI population that each
+    rule dropped, from grouped rows holding slice columns, first-rule columns and `_n__<population>`."""
+    names = {
+        f"_x__{p}__{f}__{r.id}": rows[f"_n__{p}"].where(rows[column_of[f]] == r.id, 0).fillna(0)
+        for p, f in pairs if f in column_of for r in rules if r.applies(f)
+    }
+    counts = rows[ctx.columns].assign(**names)
     if not ctx.columns:
-        return pd.DataFrame({name: [int(counts[name].sum())] for name in names})
+        return pd.DataFrame({name: [counts[name].sum()] for name in names})
     return counts.groupby(ctx.columns, dropna=False)[list(names)].sum().reset_index()
 
 
+def _exclusion_counts(ctx: KpiContext, base: str, pairs, rules) -> pd.DataFrame:
+    """`_dropped_by_rule` when families differ in their rules: a small query of its own over the
+    dropped rows only, by slice × each first-rule column."""
+    t = prepared(ctx, base, set())
+    column_of, firsts = _first_rule_columns(t, rules, {f for _, f in pairs})
+    pops = sorted({p for p, f in pairs if f in column_of})
+    # Filter first on the cheap keep flags, so the first-rule and population columns are
+    # computed for the dropped rows only.
+    t = t.filter(ibis.or_(*(~t[f"_keep_{f}"] for f in {c: f for f, c in column_of.items()}.values())))
+    t = t.mutate(**firsts, **{f"_p_{p}": POPULATIONS[p](t, ctx.opts).fill_null(False) for p in pops})
+    counts = t.group_by([*ctx.columns, *firsts]).aggregate(**{f"_n__{p}": count_if(t[f"_p_{p}"]) for p in pops}).to_pandas()
+    return _dropped_by_rule(ctx, counts, pairs, rules, column_of)
+
+
 def _merge_on_slices(ctx: KpiContext, frame: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
-    """`frame` (one row per slice) with the count columns of `counts`; slices without counts get 0."""
+    """`frame` (one row per slice) with the count columns of `counts`. A slice with counts but no
+    row in `frame` (all its rows dropped) gets a row of missing aggregates (read as 0); a slice
+    without counts gets 0. Without slices there is always exactly one row."""
     names = [c for c in counts.columns if c not in ctx.columns]
     if ctx.columns:
-        frame = frame.merge(counts, on=ctx.columns, how="left")
+        frame = frame.merge(counts, on=ctx.columns, how="outer")
     else:
-        frame = frame.assign(**{n: counts[n].iloc[0] for n in names})
+        frame = (frame if len(frame) else pd.DataFrame(index=[0], columns=frame.columns)).reset_index(drop=True)
+        frame = frame.assign(**{n: counts[n].iloc[0] if len(counts) else 0 for n in names})
     frame[names] = frame[names].fillna(0).astype(int)
     return frame
 
@@ -334,9 +365,9 @@ def _available_fields(ctx: KpiContext, fields: set[str]) -> set[str]:
     probes = []
     for name in sorted(fields):
         table, column = name.split(".", 1)
-        if not ctx.store.has_table(table):
+        if not ctx.has_table(table):
             continue
-        t = ctx.store.table(table)
+        t = ctx.table(table)
         if table == "events":
             t = t.mutate(start=ibis.coalesce(t.detected_at, t.start))
         time_col = TIME_COLUMN.get(table)

@@ -50,7 +50,7 @@ def prepared(ctx: KpiContext, base: str, needs: set[str]) -> ir.Table:
 
 def _prepare(ctx: KpiContext, base: str, needs: set[str]) -> ir.Table:
     store = ctx.store
-    t = store.table(base)
+    t = ctx.table(base)
     if base == "events":
         t = t.mutate(start=ibis.coalesce(t.detected_at, t.start))
     time_col = TIME_COLUMN[base]
@@ -58,7 +58,7 @@ def _prepare(ctx: KpiContext, base: str, needs: set[str]) -> ir.Table:
         t = _with_next_contact(t)
     t = t.filter(ctx.within(t[time_col]))
     wanted = set(ctx.dims) | set(ctx.filters)
-    agents = store.table("agents") if wanted & {"tenure_band", "site", "team"} and "agent_id" in t.columns else None
+    agents = ctx.table("agents") if wanted & {"tenure_band", "site", "team"} and "agent_id" in t.columns else None
     t = add_tags(t, time_col, ctx.config, agents, wanted)
     t = t.mutate(**_slice_columns(t, time_col, ctx))
     t = apply_filters(t, ctx.filters)
@@ -119,7 +119,7 @@ def _fcr_columns(t: ir.Table, ctx: KpiContext) -> ir.Table:
 def _data_end(ctx: KpiContext):
     key = ("data_end",)
     if key not in ctx.cache:
-        ctx.cache[key] = ctx.store.table("interactions").arrived_at.max().to_pyarrow().as_py()
+        ctx.cache[key] = ctx.table("interactions").arrived_at.max().to_pyarrow().as_py()
     return ctx.cache[key]
 
 
@@ -129,8 +129,8 @@ def message_summary(ctx: KpiContext) -> ir.Table:
     stored = conversations.current(ctx.store, ctx.config)
     if stored is not None:
         return stored
-    m = ctx.store.table("messages")
-    interactions = ctx.store.table("interactions")
+    m = ctx.table("messages")
+    interactions = ctx.table("interactions")
     keys = interactions.filter(ctx.within(interactions.arrived_at)).select(_k_source=interactions.source, _k_id=interactions.interaction_id)
     m = m.semi_join(keys, [m.source == keys._k_source, m.interaction_id == keys._k_id])
     return conversations.summarise(m, sensitive_words(ctx.config))
