@@ -92,7 +92,7 @@ def add_targets(ctx: KpiContext, frame: pd.DataFrame, targets: list[Target]) -> 
     target over an undated one): targets are applied from least to most specific, each
     overwriting the rows it matches.
     """
-    frame = frame.reset_index(drop=True)
+    frame = frame.copy(deep=False)  # new columns, not the caller's frame; rows are addressed by position
     target = np.full(len(frame), np.nan)
     operator = np.full(len(frame), None, dtype=object)
     rows_of = {kpi: np.asarray(rows) for kpi, rows in frame.groupby("kpi", sort=False).indices.items()}

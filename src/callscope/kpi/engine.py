@@ -24,6 +24,7 @@ from callscope.kpi.targets import THRESHOLD_OPTION, Target, threshold_expression
 
 import ibis
 import ibis.expr.types as ir
+from ibis.formats.pandas import PandasData
 
 __all__ = ["evaluate", "resolve_options", "uses_interval_stats", "VALUE_COLUMNS"]
 
@@ -133,7 +134,7 @@ def _grouped(ctx: KpiContext, base: str, kpis: list[KPI], targets: list[Target],
         for p in populations:
             aggs[f"_n__{p}"] = count_if(t[f"_p_{p}"])
     keys = ctx.columns + ([shared] if shared else [])
-    frame = aggs.expand((t.group_by(keys).aggregate(**aggs.unique) if keys else t.aggregate(**aggs.unique)).to_pandas())
+    frame = aggs.expand(_fetch(t.group_by(keys).aggregate(**aggs.unique) if keys else t.aggregate(**aggs.unique)))
     pairs = sorted({(k.measure.population, k.family) for k in kpis})
     if shared:
         is_kept = frame[shared].isna()
@@ -142,6 +143,12 @@ def _grouped(ctx: KpiContext, base: str, kpis: list[KPI], targets: list[Target],
     elif firsts:
         frame = _merge_on_slices(ctx, frame, _exclusion_counts(ctx, base, pairs, rules))
     return _melt(ctx, frame, kpis, [r.id for r in rules])
+
+
+def _fetch(query: ir.Table) -> pd.DataFrame:
+    """The query's rows as pandas, through Arrow. Ibis's own to_pandas turns every column holding
+    a NULL (a sum over an empty group) into Python objects first: 0.5 s of a by-hour catalogue."""
+    return PandasData.convert_table(query.to_pyarrow().to_pandas(), query.schema())
 
 
 def _add_aggregates(aggs: "_Aggregates", t, k: KPI, kept, o: dict) -> None:
@@ -295,7 +302,7 @@ def _melt(ctx: KpiContext, frame: pd.DataFrame, kpis: list[KPI], rules: list[str
     out["kpi"] = np.tile(np.array([k.id for k in kpis], dtype=object), n)
     out.update(flat)
     out["note"] = np.where(np.isnan(flat["value"]), "no_data", None)
-    return pd.DataFrame(out, columns=ctx.columns + VALUE_COLUMNS)
+    return pd.DataFrame(out, columns=ctx.columns + VALUE_COLUMNS, copy=False)  # no 2-D block copy (see api._in_order)
 
 
 def _measure_values(frame: pd.DataFrame, k: KPI) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
