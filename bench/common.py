@@ -9,7 +9,7 @@ import sys
 import textwrap
 from dataclasses import dataclass
 
-__all__ = ["Measurement", "measure", "report_ratio"]
+__all__ = ["Measurement", "measure", "print_measurement", "report_ratio"]
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,16 @@ def measure(label: str, body: str, setup: str = "", repeat: int = 1) -> Measurem
     return Measurement(label, data["seconds"], data["peak_kb"] / 1024, data["result"])
 
 
-def report_ratio(ours: Measurement, baseline: Measurement, target: float | None = None, *, rows: int | None = None) -> float:
-    """Print both measurements and ours/baseline; return the ratio."""
+def print_measurement(m: Measurement, rows: int | None = None) -> None:
+    rate = f", {rows / m.seconds:,.0f} rows/s" if rows else ""
+    print(f"  {m.label:<40} {m.seconds:8.2f} s{rate}, peak {m.peak_mb:,.0f} MB")
+
+
+def report_ratio(ours: Measurement, baseline: Measurement, target: float | None = None, *, rows: int | None = None, show: bool = True) -> float:
+    """Print both measurements (unless show=False: printed already) and ours/baseline; return the ratio."""
     ratio = ours.seconds / baseline.seconds
-    for m in (baseline, ours):
-        rate = f", {rows / m.seconds:,.0f} rows/s" if rows else ""
-        print(f"  {m.label:<40} {m.seconds:8.2f} s{rate}, peak {m.peak_mb:,.0f} MB")
+    for m in (baseline, ours) if show else ():
+        print_measurement(m, rows)
     verdict = "" if target is None else (" (target ≤ %.1f×: %s)" % (target, "met" if ratio <= target else "MISSED"))
     print(f"  ratio {ours.label} / {baseline.label}: {ratio:.2f}×{verdict}", flush=True)
     return ratio
