@@ -5,7 +5,6 @@ windows and the option checks worked out by hand."""
 from __future__ import annotations
 
 import math
-from html.parser import HTMLParser
 
 import openpyxl
 import pandas as pd
@@ -20,6 +19,7 @@ from callscope.report.month_end import PERFORMANCE
 from callscope.report.render.pdf import find_chromium
 from callscope.report.team import score_agents
 from callscope.report.write import report_path
+from tests.report_readers import html_table
 
 TARGETS = "tests/fixtures/kpi/targets.yaml"
 PERIOD = "2024-09"
@@ -198,33 +198,8 @@ def _same(a, b) -> bool:
     return not pd.isna(a) and not pd.isna(b) and float(a) == pytest.approx(float(b), rel=1e-12, abs=1e-12)
 
 
-class _TableReader(HTMLParser):
-    """Cells of one report table: {first cell text: {column key: (data-value, text)}}."""
-
-    def __init__(self, table_id: str):
-        super().__init__()
-        self.table_id, self.inside, self.rows, self.cell = table_id, False, [], None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "div" and attrs.get("data-table"):
-            self.inside = attrs["data-table"] == self.table_id
-        elif self.inside and tag == "tr":
-            self.rows.append([])
-        elif self.inside and tag == "td":
-            self.cell = [attrs.get("data-key"), attrs.get("data-value", ""), ""]
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell[2] += data
-
-    def handle_endtag(self, tag):
-        if tag == "td" and self.cell is not None:
-            self.rows[-1].append(tuple(self.cell))
-            self.cell = None
-
-
 def _html_cells(html: str, table_id: str) -> dict:
-    reader = _TableReader(table_id)
-    reader.feed(html)
-    return {row[0][2]: {key: (raw, text) for key, raw, text in row} for row in reader.rows if row}
+    """Cells of one report table: {first cell text: {column key: (data-value, text)}}."""
+    return {next(iter(row.values()))[1]: row for row in html_table(html, table_id)}
+
+
