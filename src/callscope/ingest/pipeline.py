@@ -126,7 +126,7 @@ def ingest_file(
     now = store.now()
     # The file's SHA-256 is worked out on a thread while the batches are read (hashlib lets go of
     # the GIL): one more pass over a large file, 3.5 s for 2.6 GB, no longer in line.
-    with ThreadPoolExecutor(1) as hashing, batch_scans(store.ingest_engine().con), store.transaction():
+    with ThreadPoolExecutor(1) as hashing, batch_scans(store.ingest_engine().con), store.bulk_load(), store.transaction():
         fingerprint = hashing.submit(_fingerprint, path)
         run = ImportRun(_next_run_id(store), str(path), profile.name, fmt, "", 0, started)
         loads: dict[str, TableLoad] = {}
