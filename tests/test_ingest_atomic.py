@@ -148,3 +148,26 @@ def test_a_file_read_in_batches_gives_the_same_result_as_in_one(tmp_path, lines,
     if lines is MALFORMED:
         assert (12, "interactions", "COLUMN_COUNT", "", "3") in results[4][1]
         assert [r[-1] for r in results[4][0]] == [2, 3, 4, 7, 14]  # V5 moved from line 13 to 14
+
+
+def test_duplicates_settled_in_parts_as_in_one(tmp_path, monkeypatch):
+    """DuckDB settles a large import's duplicates and conflicts in parts split by a hash of the key:
+    with parts of 2 rows (7 appended rows: 4 parts) the file of test_ingest_checks, imported and then
+    imported again, gives exactly what one part gives."""
+    from callscope.ingest import loader
+
+    path = write_lines(tmp_path / "contacts.csv", LINES)
+    results = {}
+    for settle_rows in (1_000_000, 2):
+        monkeypatch.setattr(loader, "SETTLE_ROWS", settle_rows)
+        with open_store(str(tmp_path / f"p{settle_rows}.duckdb"), timezone="Asia/Shanghai") as s:
+            runs = [ingest_file(s, path) for _ in range(2)]
+            results[settle_rows] = (
+                rows(s, "interactions", ["interaction_id", "csat", "_run_id", "_line"], ["_line"]),
+                [quarantined(s, run.run_id) for run in runs],
+                [(run.rows_read, run.rows_loaded, run.rows_quarantined, run.rows_duplicate) for run in runs],
+            )
+    assert results[2] == results[1_000_000]
+    # as test_reimporting_a_file_adds_nothing: 5 loaded + 8 quarantined + 1 duplicate, then 0 + 8 + 6
+    assert results[2][2] == [(14, 5, 8, 1), (14, 0, 8, 6)]
+    assert (15, "interactions", "CONFLICT", "source+interaction_id", "import / V1") in results[2][1][1]

@@ -123,6 +123,23 @@ def test_tsv_with_a_quoted_value_over_two_lines(store, tmp_path):
     assert_balanced(run, read=3, loaded=3, quarantined=0)
 
 
+def test_csv_record_longer_than_a_parse_block(store, tmp_path, monkeypatch):
+    from callscope.ingest.formats import csvfile
+
+    # Arrow parses 8 MB blocks; with 400-byte blocks B2's 601-character category outgrows one.
+    monkeypatch.setattr(csvfile, "_BLOCK_BYTES", 400)
+    path = tmp_path / "long.csv"
+    records = [list(r) for r in RECORDS]
+    long = "x" * 300 + "\n" + "y" * 300
+    records[1][2] = f'"{long}"'  # B2 on lines 3–4: B3 starts on line 5
+    path.write_text("\n".join(",".join(r) for r in [CANONICAL, *records]) + "\n", encoding="utf-8")
+    run = ingest_file(store, path, batch_rows=1)  # B1 from Arrow's parser, B2 and B3 from the exact reader
+    got = loaded(store)
+    assert got[1][2] == long
+    assert [g[:2] + g[3:] for g in got] == [e[:2] + e[3:] for e in expected([2, 3, 5])]
+    assert_balanced(run, read=3, loaded=3, quarantined=0)
+
+
 def test_excel_workbook(store, tmp_path):
     import openpyxl
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,7 +114,6 @@ def ingest_file(
     fmt = profile.format_for(path)
     if fmt not in READERS:
         raise ProfileError(f"unknown format {fmt!r} (known: {', '.join(sorted(READERS))})")
-    digest, size = _fingerprint(path)
     started = dt.datetime.now().replace(microsecond=0)
     ctx = ParseContext(
         store_tz=store.timezone,
@@ -124,9 +124,11 @@ def ingest_file(
         false_values=profile.false_values,
     )
     now = store.now()
-    with batch_scans(store.ingest_engine().con), store.transaction():
-        run = ImportRun(_next_run_id(store), str(path), profile.name, fmt, digest, size, started)
-        run.previous_run = _previous_run(store, digest)
+    # The file's SHA-256 is worked out on a thread while the batches are read (hashlib lets go of
+    # the GIL): one more pass over a large file, 3.5 s for 2.6 GB, no longer in line.
+    with ThreadPoolExecutor(1) as hashing, batch_scans(store.ingest_engine().con), store.bulk_load(), store.transaction():
+        fingerprint = hashing.submit(_fingerprint, path)
+        run = ImportRun(_next_run_id(store), str(path), profile.name, fmt, "", 0, started)
         loads: dict[str, TableLoad] = {}
         compiled: dict = {}
         for batch in READERS[fmt](path, profile, batch_rows):
@@ -148,6 +150,8 @@ def ingest_file(
             run.notes.update(_note_counts(store, name, run.run_id))
         if run.tables.get("messages"):
             _refresh_conversation_stats(store, run.run_id)
+        run.file_sha256, run.file_bytes = fingerprint.result()
+        run.previous_run = _previous_run(store, run.file_sha256)
         run.finished_at = dt.datetime.now().replace(microsecond=0)
         if not run.balanced:
             raise AccountingError(

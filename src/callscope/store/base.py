@@ -89,6 +89,11 @@ class Store:
         self._depth = 0
         self._commit()
 
+    @contextlib.contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Settings for one large import, around its transaction (none by default)."""
+        yield
+
     def execute_sql(self, sql: str) -> None:
         raise NotImplementedError
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 
 import ibis
 import ibis.expr.types as ir
@@ -45,6 +47,18 @@ class DuckDBStore(Store):
     def ingest_engine(self) -> ibis.BaseBackend:
         # Parse and validate inside the store's own connection: staged rows never leave DuckDB.
         return self.con
+
+    @contextlib.contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """No vacuum at the import's commit. Each parallel INSERT leaves a part-filled row group per
+        thread; merging them at the checkpoint rewrote most of the rows (measured: 5 s of commit for
+        4M rows, 0.1 s without, for 43 row groups instead of 38). A later checkpoint merges them."""
+        was = self.raw.execute("SELECT current_setting('max_vacuum_tasks')").fetchone()[0]
+        self.raw.execute("SET max_vacuum_tasks = 0")
+        try:
+            yield
+        finally:
+            self.raw.execute(f"SET max_vacuum_tasks = {int(was)}")
 
     def _begin(self) -> None:
         self.raw.begin()
