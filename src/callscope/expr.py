@@ -18,6 +18,7 @@ import operator
 from collections.abc import Callable
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
 __all__ = ["ExpressionError", "compile_condition", "compile_value", "names_in"]
@@ -61,7 +62,12 @@ def compile_condition(text: str, table: ir.Table) -> ir.BooleanValue:
     value = compile_value(text, resolve)
     if not value.type().is_boolean():
         raise ExpressionError(f"expression {text!r} is not a condition (true/false)")
-    return value.fill_null(False)
+    return _filled(value)
+
+
+def _filled(value: ir.BooleanValue) -> ir.BooleanValue:
+    """`value` with NULL as false (once: an already filled value is left as it is)."""
+    return value if isinstance(value.op(), ops.Coalesce) else value.fill_null(False)
 
 
 class _Compiler:
@@ -90,15 +96,17 @@ class _Compiler:
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ir.Value:
         value = self.visit(node.operand)
         if isinstance(node.op, ast.Not):
-            return ~value.fill_null(False)
+            return ~_filled(value)
         if isinstance(node.op, ast.USub):
             return -value
         raise self.fail("only 'not' and '-' may prefix a value")
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ir.Value:
-        values = [self.visit(v).fill_null(False) for v in node.values]
+        # NULL counts as false. Filling once, around the whole and/or, gives the same truth table
+        # as filling each operand, and lets the engine stop at the first false (or true) operand.
+        values = [self.visit(v) for v in node.values]
         op = operator.and_ if isinstance(node.op, ast.And) else operator.or_
-        return functools.reduce(op, values)
+        return _filled(functools.reduce(op, values))
 
     def visit_BinOp(self, node: ast.BinOp) -> ir.Value:
         op = _ARITH.get(type(node.op))

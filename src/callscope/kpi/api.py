@@ -63,7 +63,8 @@ def compute(
     opts = resolve_options(config.kpi_options, options)
     ctx = KpiContext(store, config, period, dims, grain, _filters(filters), {**opts, "_period_end": period.end}, lang)
     all_targets = load_targets(store=store, config_targets=config.targets, path=targets)
-    result = evaluate(ctx, chosen, all_targets)
+    # Ordered first, while the table is narrowest; the comparisons below keep the order (left joins).
+    result = _in_order(evaluate(ctx, chosen, all_targets), ctx.columns, [k.id for k in chosen])
     for comparison in normalise_compare(compare):
         if comparison == "prev":
             result = join_comparison(ctx, result, evaluate(previous_context(ctx), chosen, all_targets), "prev")
@@ -75,10 +76,9 @@ def compute(
     result = add_targets(ctx, result, all_targets)
     result.insert(len(ctx.columns) + 1, "name", result["kpi"].map({k.id: k.name(lang) for k in chosen}))
     result.insert(len(ctx.columns) + 2, "unit", result["kpi"].map({k.id: k.unit for k in chosen}))
-    result = _in_order(result, ctx.columns, [k.id for k in chosen])
     source = "interval_stats" if uses_interval_stats(ctx) else "records"
     result.attrs.update(period=period.label, period_start=period.start, period_end=period.end, options=opts, columns=ctx.columns, source=source)
-    return result  # _in_order numbered the rows afresh
+    return result
 
 
 def _in_order(frame: pd.DataFrame, columns: list[str], kpis: list[str]) -> pd.DataFrame:

@@ -82,7 +82,9 @@ def evaluate(ctx: KpiContext, kpis: list[KPI], targets: list[Target]) -> pd.Data
         return pd.DataFrame(columns=ctx.columns + VALUE_COLUMNS)
     # Note rows and custom frames carry no all-NA columns (pandas deprecates letting them decide a
     # column's type): the columns they lack come back as NA here.
-    return pd.concat(frames, ignore_index=True).reindex(columns=ctx.columns + VALUE_COLUMNS)
+    result = pd.concat(frames, ignore_index=True)
+    columns = ctx.columns + VALUE_COLUMNS
+    return result if list(result.columns) == columns else result.reindex(columns=columns)
 
 
 def uses_interval_stats(ctx: KpiContext) -> bool:
@@ -142,6 +144,8 @@ def _grouped(ctx: KpiContext, base: str, kpis: list[KPI], targets: list[Target],
         frame = _merge_on_slices(ctx, frame[is_kept].drop(columns=shared), counts)
     elif firsts:
         frame = _merge_on_slices(ctx, frame, _exclusion_counts(ctx, base, pairs, rules))
+    # In slice order already, the final sort of the tidy rows (api._in_order) moves them little.
+    frame = frame.sort_values(ctx.columns, na_position="last", kind="stable") if ctx.columns else frame
     return _melt(ctx, frame, kpis, [r.id for r in rules])
 
 
