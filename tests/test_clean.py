@@ -126,3 +126,18 @@ def test_families_with_different_rules_in_one_call(kpi_duckdb, config):
     assert by_queue[by_queue.kpi == "resolution_time"].excluded.sum() == 6
     alone = compute(kpi_duckdb, ["offered"], by="queue", period="2024-09", config=config)
     assert sorted(zip(alone.queue, alone.value)) == sorted(zip(by_queue[by_queue.kpi == "offered"].queue, by_queue[by_queue.kpi == "offered"].value))
+
+
+def test_a_slice_whose_rows_were_all_dropped_keeps_its_row(kpi_duckdb, tmp_path):
+    # Dropping abandoned contacts leaves the slice without an agent (agent_id missing on V3 V4 V11
+    # C4, all abandoned) with no kept row: it still shows, offered 0, with the 4 dropped rows; the
+    # agents' own slices are as with no rule at all (this list replaces the default rules).
+    path = tmp_path / "callscope.yaml"
+    path.write_text("exclusions:\n  - {id: abandoned_calls, table: interactions, when: \"outcome == 'abandoned'\"}\n", encoding="utf-8")
+    frame = compute(kpi_duckdb, ["offered"], by="agent", period="2024-09", config=load_config(path))
+    no_agent = frame[frame.agent.isna()].iloc[0]
+    assert no_agent["value"] == 0 and no_agent["excluded"] == 4 and no_agent["excluded_by"] == "abandoned_calls=4"
+    path.write_text("exclusions: []\n", encoding="utf-8")
+    plain = compute(kpi_duckdb, ["offered"], by="agent", period="2024-09", config=load_config(path))
+    with_agent = frame[frame.agent.notna()].set_index("agent").value
+    assert with_agent.to_dict() == plain[plain.agent.notna()].set_index("agent").value.to_dict()

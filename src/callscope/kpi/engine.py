@@ -218,6 +218,10 @@ def _merge_on_slices(ctx: KpiContext, frame: pd.DataFrame, counts: pd.DataFrame)
     without counts gets 0. Without slices there is always exactly one row."""
     names = [c for c in counts.columns if c not in ctx.columns]
     if ctx.columns:
+        # A slice column can come back typed differently on each side (all missing among the
+        # dropped rows: float NaN against the kept rows' strings); as objects they still match.
+        differ = [c for c in ctx.columns if frame[c].dtype != counts[c].dtype]
+        frame, counts = frame.astype({c: object for c in differ}), counts.astype({c: object for c in differ})
         frame = frame.merge(counts, on=ctx.columns, how="outer")
     else:
         frame = (frame if len(frame) else pd.DataFrame(index=[0], columns=frame.columns)).reset_index(drop=True)
