@@ -82,15 +82,24 @@ def compute(
 
 
 def _in_order(frame: pd.DataFrame, columns: list[str], kpis: list[str]) -> pd.DataFrame:
-    """Rows sorted by the slice columns (missing values last), then by KPI in catalogue order —
-    one lexsort over integer codes, several times faster than sort_values on million-row results."""
+    """Rows sorted by the slice columns (missing values last), then by KPI in catalogue order.
+
+    One stable argsort of a single integer key built from the columns' sorted codes: the engine's
+    parts come in slice order already, so this merges a few sorted runs — several times faster
+    than sort_values on million-row results."""
     kpi_codes, kpi_ids = pd.factorize(frame["kpi"])
     rank = {k: i for i, k in enumerate(kpis)}
-    keys = [np.array([rank.get(k, len(rank)) for k in kpi_ids], dtype=np.int64)[kpi_codes]]
+    keys = [(np.array([rank.get(k, len(rank)) for k in kpi_ids], dtype=np.int64)[kpi_codes], len(rank) + 1)]
     for column in reversed(columns):
         codes, uniques = pd.factorize(frame[column], sort=True)
-        keys.append(np.where(codes < 0, len(uniques), codes))
-    order = np.lexsort(keys)
+        keys.append((np.where(codes < 0, len(uniques), codes).astype(np.int64), len(uniques) + 1))
+    if np.prod([float(n) for _, n in keys]) < 2**62:
+        key, scale = np.zeros(len(frame), dtype=np.int64), 1
+        for codes, n in keys:
+            key, scale = key + codes * scale, scale * n
+        order = np.argsort(key, kind="stable")
+    else:  # too many distinct slices for one integer key
+        order = np.lexsort([codes for codes, _ in keys])
     # Column by column, and copy=False: pandas would otherwise stack same-typed columns into 2-D
     # blocks, a copy that costs more than the sort on a million-row result.
     return pd.DataFrame({c: frame[c].to_numpy()[order] for c in frame.columns}, columns=frame.columns, copy=False)
