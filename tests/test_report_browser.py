@@ -56,7 +56,7 @@ def _coloured_pixels(png: bytes) -> int:
     from PIL import Image
 
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    return sum(1 for r, g, b in image.getdata() if max(r, g, b) - min(r, g, b) > 60)
+    return sum(1 for r, g, b in image.get_flattened_data() if max(r, g, b) - min(r, g, b) > 60)
 
 
 def test_html_opens_offline_without_console_errors_and_draws_every_chart(zh_report, browser):

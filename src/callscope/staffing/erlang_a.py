@@ -120,6 +120,7 @@ def _palm(n, lam, aht, patience, t, definition, with_asa):
         sl = 1.0 - p_wait * _tail(x, y, horizon, log_zx)
     else:
         sl = (1.0 - p_wait) + p_wait * served_if_wait * (1.0 - _tail(x + 1, y, horizon, log_z(x + 1, y)))
+    sl = np.clip(sl, 0.0, 1.0)  # a probability: rounding can leave it a hair outside (−2e-12 at 560 Erlangs on 1 agent)
     answered = 1.0 - p_abandon
     asa = p_wait * served_if_wait * mean_s(x + 1, y) * patience / answered if with_asa else np.full(n.shape, np.nan)
     return p_wait, p_abandon, asa, sl, p_abandon * patience, a * answered / n
