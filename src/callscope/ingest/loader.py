@@ -61,6 +61,7 @@ class TableLoad:
 
     def finish(self, *, source_file: str, lang: str) -> LoadResult:
         spec, store = self.spec, self.store
+        store.analyze(spec.name)  # the duplicate check below joins this run's rows with the rest
         table = store.table(spec.name)
         mine = table.filter(table._run_id == self.run_id)
         older = table.filter(table._run_id != self.run_id) if self.had_rows else None

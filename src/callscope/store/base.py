@@ -94,6 +94,9 @@ class Store:
         """Settings for one large import, around its transaction (none by default)."""
         yield
 
+    def analyze(self, name: str) -> None:
+        """Refresh the planner's statistics of a table just bulk-loaded (nothing by default)."""
+
     def execute_sql(self, sql: str) -> None:
         raise NotImplementedError
 
