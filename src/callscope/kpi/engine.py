@@ -101,7 +101,7 @@ def _rows_within(ctx: KpiContext, table: str) -> bool:
 
 
 def _note_rows(ctx: KpiContext, kpis: list[KPI], note: str) -> pd.DataFrame:
-    """One row per KPI saying why it has no value; its slice columns are NA (see _concat)."""
+    """One row per KPI saying why it has no value; its slice columns are left out (NA in `evaluate`)."""
     return pd.DataFrame({"kpi": [k.id for k in kpis], "note": note})
 
 
@@ -158,14 +158,15 @@ def _fetch(query: ir.Table) -> pd.DataFrame:
 def _add_aggregates(aggs: "_Aggregates", t, k: KPI, kept, o: dict) -> None:
     """The aggregates of KPI `k` over the rows where `kept` holds."""
     m = k.measure
-    if isinstance(m, Sum):
-        numerator = m.numerator(t, o)
-        aggs[f"{k.id}__num"] = _sum_where(t, numerator, kept)
-        if m.denominator == KNOWN:
-            # COUNT of the same CASE expression as the SUM: DuckDB evaluates it once for both
-            aggs[f"{k.id}__den"] = ibis.ifelse(kept, numerator.cast("float64"), ibis.null("float64")).count()
-        elif m.ratio:
-            aggs[f"{k.id}__den"] = _sum_where(t, m.denominator(t, o), kept) if m.denominator else count_if(kept)
+    if isinstance(m, Sum) and m.denominator == KNOWN:
+        # SUM and COUNT of one CASE expression: DuckDB evaluates it once for both
+        known = ibis.ifelse(kept, m.numerator(t, o).cast("float64"), ibis.null("float64"))
+        aggs[f"{k.id}__num"] = known.sum()
+        aggs[f"{k.id}__den"] = known.count()
+    elif isinstance(m, Sum):
+        aggs[f"{k.id}__num"] = _sum_where(m.numerator(t, o), kept)
+        if m.ratio:
+            aggs[f"{k.id}__den"] = _sum_where(m.denominator(t, o), kept) if m.denominator else count_if(kept)
     elif isinstance(m, Quantile):
         column = m.column(t, o)
         known = ibis.ifelse(kept, column, ibis.null(column.type()))
@@ -208,7 +209,7 @@ def _exclusion_counts(ctx: KpiContext, base: str, pairs, rules) -> pd.DataFrame:
     # computed for the dropped rows only.
     t = t.filter(ibis.or_(*(~t[f"_keep_{f}"] for f in {c: f for f, c in column_of.items()}.values())))
     t = t.mutate(**firsts, **{f"_p_{p}": POPULATIONS[p](t, ctx.opts).fill_null(False) for p in pops})
-    counts = t.group_by([*ctx.columns, *firsts]).aggregate(**{f"_n__{p}": count_if(t[f"_p_{p}"]) for p in pops}).to_pandas()
+    counts = _fetch(t.group_by([*ctx.columns, *firsts]).aggregate(**{f"_n__{p}": count_if(t[f"_p_{p}"]) for p in pops}))
     return _dropped_by_rule(ctx, counts, pairs, rules, column_of)
 
 
@@ -256,7 +257,7 @@ class _Aggregates(dict):
         return pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1) if extra else frame
 
 
-def _sum_where(t, value, kept):
+def _sum_where(value, kept):
     """Σ value over the kept rows: a condition is counted, a constant true counts the rows."""
     if isinstance(value, ir.Scalar) and value.type().is_boolean():
         return count_if(kept)

@@ -2,8 +2,8 @@
 
 `prepared(ctx, base, needs)` returns an Ibis table with the canonical columns plus
 - the slice columns the context asks for (`agent`, `hour_of_day`, `weekday`, the time bucket, tags),
-- `_keep_<family>` (no exclusion rule for that KPI family drops the row) and `_ex_<family>__<rule>`
-  (that rule is the first to drop it),
+- `_keep_<family>` (no exclusion rule for that KPI family drops the row; which rule dropped the
+  others is a group key of the engine's query, see kpi/engine.py),
 - for interactions, on request: `_fcr_ok`/`_fcr_known` and the per-conversation message summary `_m_*`.
 """
 
@@ -63,7 +63,7 @@ def _prepare(ctx: KpiContext, base: str, needs: set[str]) -> ir.Table:
     t = t.mutate(**_slice_columns(t, time_col, ctx))
     t = apply_filters(t, ctx.filters)
     rules = exclusion_rules(ctx.config, base)
-    t = t.mutate(**{name: flag for family in FAMILIES for name, flag in exclusion_flags(t, rules, family).items()})
+    t = t.mutate(**{f"_keep_{family}": exclusion_flags(t, rules, family)[f"_keep_{family}"] for family in FAMILIES})
     if base == "interactions" and "fcr" in needs:
         t = _fcr_columns(t, ctx)
     if base == "interactions" and "messages" in needs:
